@@ -1,0 +1,19 @@
+namespace Mlops.Contracts;
+
+/// <summary>The model server did not roll out; the reason comes from the Deployment's conditions.</summary>
+public sealed record ServingRolloutFailed : IFlowMessage
+{
+    public required Guid FlowId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string ModelName { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string DeploymentName { get; init; }
+
+    public required string Reason { get; init; }
+}

@@ -1,0 +1,69 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mlops.ServiceDefaults.Messaging;
+
+/// <summary>MassTransit over RabbitMQ, configured the same way in every service.</summary>
+public static class MessagingExtensions
+{
+    /// <summary>Retries of a transient error before the message goes to the error queue.</summary>
+    public const int RetryLimit = 5;
+
+    public static IHostApplicationBuilder AddMessaging(
+        this IHostApplicationBuilder builder, ServiceIdentity identity, Action<IBusRegistrationConfigurator>? configureBus)
+    {
+        var broker = RabbitMqSettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(broker);
+        builder.Services.AddHostedService<BrokerConnectionReporter>();
+
+        // The process starts and answers health probes while the broker is away; readiness tells.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(identity.Name + "-", includeNamespace: false));
+            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseDefaultPipeline(context));
+            configureBus?.Invoke(x);
+
+            x.UsingRabbitMq((context, bus) =>
+            {
+                bus.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, identity.Name, h =>
+                {
+                    if (broker.Username is not null)
+                        h.Username(broker.Username);
+                    if (broker.Password is not null)
+                        h.Password(broker.Password);
+                    if (broker.UseTls)
+                        h.UseSsl(s => s.ServerName = broker.Host);
+                    h.PublisherConfirmation = true;
+                    h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
+                });
+                // The bus's own reply queue reads as this service's in the management UI too.
+                bus.OverrideDefaultBusEndpointQueueName($"{identity.Name}-bus-{NewId.NextGuid():N}");
+                bus.UseConsumeFilter(typeof(FlowScopeFilter<>), context);
+                bus.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Bounded exponential retry of transient errors, then a message scope, then the in-memory
+    /// outbox, so a retried or failed message publishes nothing.
+    /// </summary>
+    public static void UseDefaultPipeline(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Exponential(RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
+            r.Handle<Exception>(TransientErrors.IsTransient);
+        });
+        endpoint.UseMessageScope(context);
+        endpoint.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Mlops.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Where the broker is: from <c>RABBITMQ_URL</c> (<c>amqp://user:pass@host:port/vhost</c>) when set,
+/// else from the <c>RabbitMq</c> configuration section. Validated when read, so a typo stops the
+/// service at start with a message naming the setting, never with a transport stack trace.
+/// </summary>
+public sealed record RabbitMqSettings
+{
+    public const string SectionName = "RabbitMq";
+    public const string UrlVariable = "RABBITMQ_URL";
+
+    public string Host { get; init; } = "localhost";
+
+    public int Port { get; init; } = 5672;
+
+    public string VirtualHost { get; init; } = "/";
+
+    /// <summary>Null means the broker's default user (guest, which RabbitMQ allows on loopback only).</summary>
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
+    public bool UseTls { get; init; }
+
+    /// <summary>Where the broker is, for logs: never the password.</summary>
+    public string Describe() =>
+        $"{(UseTls ? "amqps" : "amqp")}://{(Username is null ? "" : Username + "@")}{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
+
+    /// <summary>Records print every member; this one must not print the password.</summary>
+    public override string ToString() => Describe();
+
+    public static RabbitMqSettings Read(IConfiguration configuration)
+    {
+        var url = configuration[UrlVariable];
+        if (!string.IsNullOrWhiteSpace(url))
+            return FromUrl(url);
+
+        var section = configuration.GetSection(SectionName);
+        var settings = new RabbitMqSettings
+        {
+            Host = section["Host"] is { Length: > 0 } host ? host : "localhost",
+            VirtualHost = section["VirtualHost"] is { Length: > 0 } vhost ? vhost : "/",
+            Username = section["Username"] is { Length: > 0 } user ? user : null,
+            Password = section["Password"] is { Length: > 0 } password ? password : null,
+            UseTls = bool.TryParse(section["UseTls"], out var tls) && tls,
+        };
+        var port = section["Port"];
+        if (string.IsNullOrWhiteSpace(port))
+            return settings with { Port = settings.UseTls ? 5671 : 5672 };
+        if (!int.TryParse(port, out var parsed) || parsed is < 1 or > 65535)
+            throw new InvalidOperationException($"{SectionName}:Port must be a TCP port (1-65535), not '{port}'.");
+        return settings with { Port = parsed };
+    }
+
+    /// <summary>Parses an AMQP URI as RabbitMQ defines it; the vhost is the URL-decoded path, "/" when empty.</summary>
+    public static RabbitMqSettings FromUrl(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps"))
+            throw new InvalidOperationException($"{UrlVariable} must look like amqp://user:pass@host:port/vhost; the value given is not an amqp:// or amqps:// URL.");
+        if (string.IsNullOrEmpty(uri.Host))
+            throw new InvalidOperationException($"{UrlVariable} has no host.");
+
+        var tls = uri.Scheme == "amqps";
+        string? user = null, password = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+        var path = uri.AbsolutePath.TrimStart('/');
+        return new RabbitMqSettings
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port < 0 ? (tls ? 5671 : 5672) : uri.Port,
+            VirtualHost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path),
+            Username = string.IsNullOrEmpty(user) ? null : user,
+            Password = password,
+            UseTls = tls,
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Mlops.ServiceDefaults.Health;
+using Mlops.ServiceDefaults.Messaging;
+using Mlops.ServiceDefaults.Telemetry;
+
+namespace Mlops.ServiceDefaults;
+
+/// <summary>The one call every service makes: bus, health, telemetry and logging, the same everywhere.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="configureBus">Registers the service's consumers and sagas, one line each.</param>
+    public static IHostApplicationBuilder AddServiceDefaults(
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
+    {
+        var identity = ServiceIdentity.From(builder);
+        builder.Services.AddSingleton(identity);
+        builder.AddTelemetry(identity);
+        builder.AddDefaultHealthChecks();
+        builder.AddMessaging(identity, configureBus);
+        return builder;
+    }
+
+    /// <summary>Health probes and the Prometheus scrape endpoint.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up what the tests need (see scripts/infra.sh), builds, runs every test project and
+# ends with one line: "N passed, N failed, N skipped", counted from the TRX results.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/infra.sh
+infra_all
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results=TestResults
+rm -rf "$results"
+
+status=0
+if ! dotnet build Microservices.sln -c Release -nologo -v quiet; then
+  echo "build failed" >&2
+  status=1
+else
+  # One project after another: the machine is small and the integration tests share the broker.
+  for project in $(git ls-files 'tests/*.csproj' | grep -v '/Fixtures/'); do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results" "$@" || status=1
+  done
+fi
+
+summary=$(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find('.//{*}Counters')
+    if counters is None:
+        continue
+    passed += int(counters.get('passed', 0))
+    failed += int(counters.get('failed', 0)) + int(counters.get('error', 0)) + int(counters.get('timeout', 0)) + int(counters.get('aborted', 0))
+    skipped += int(counters.get('notExecuted', 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+)
+[[ "$summary" == *" 0 failed,"* ]] || status=1
+echo "$summary"
+exit $status

@@ -1,0 +1,32 @@
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mlops.ServiceDefaults.Tests;
+
+/// <summary>One service's real Program, hosted in the test process against the real broker.</summary>
+public sealed class ServiceHost<TEntryPoint>(Uri rabbitMqUrl) : WebApplicationFactory<TEntryPoint>, IServiceHost
+    where TEntryPoint : class
+{
+    public CapturedLogs Logs { get; } = new();
+
+    public IBus Bus => Services.GetRequiredService<IBus>();
+
+    public IEndpointNameFormatter EndpointNames => Services.GetRequiredService<IEndpointNameFormatter>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("RABBITMQ_URL", rabbitMqUrl.ToString());
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>GET a path and return the status code, e.g. 200 or 503 for /health/ready.</summary>
+    public async Task<int> StatusOfAsync(string path)
+    {
+        using var client = CreateClient();
+        using var response = await client.GetAsync(path);
+        return (int)response.StatusCode;
+    }
+}
