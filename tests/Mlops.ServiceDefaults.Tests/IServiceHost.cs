@@ -14,4 +14,6 @@ public interface IServiceHost : IAsyncDisposable
     IEndpointNameFormatter EndpointNames { get; }
 
     Task<int> StatusOfAsync(string path);
+
+    Task<string> GetStringAsync(string path);
 }

@@ -19,7 +19,15 @@ public sealed class ServiceHost<TEntryPoint>(Uri rabbitMqUrl) : WebApplicationFa
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("RABBITMQ_URL", rabbitMqUrl.ToString());
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Only the captured logs: the JSON console of every host would bury the test output.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+    }
+
+    /// <summary>GET a path and return the body.</summary>
+    public async Task<string> GetStringAsync(string path)
+    {
+        using var client = CreateClient();
+        return await client.GetStringAsync(path);
     }
 
     /// <summary>GET a path and return the status code, e.g. 200 or 503 for /health/ready.</summary>

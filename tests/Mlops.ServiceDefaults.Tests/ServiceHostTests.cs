@@ -91,6 +91,10 @@ public sealed class ServiceHostTests : IAsyncLifetime
         Assert.Equal(flowId.ToString(), seen.FlowBaggage);
         await Eventually.HoldsAsync(() => tagged.Any(a => a.TraceId.ToString() == seen.TraceId), "a consume-side span tagged with the FlowId");
         Assert.Equal(flowId.ToString(), tagged.First(a => a.TraceId.ToString() == seen.TraceId).GetTagItem(FlowScopeFilter<object>.TagName));
+
+        // MassTransit's own meter reaches the Prometheus endpoint.
+        await Eventually.HoldsAsync(async () => (await consumer.GetStringAsync("/metrics")).Contains("messaging_masstransit_consume", StringComparison.Ordinal),
+            "MassTransit consume metrics on /metrics");
     }
 
     [Fact]
