@@ -1,0 +1,96 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace Mlops.SagaStore.Mapping;
+
+/// <summary>
+/// Turns a CorrelateBy filter into SQL over the stored columns. Only columns are accepted, never the JSON document,
+/// so a correlation that would scan every row is refused when the message arrives instead of slowing the service down.
+/// </summary>
+internal sealed class SagaFilterTranslator
+{
+    private readonly SagaMap _map;
+    private readonly List<KeyValuePair<string, object?>> _parameters = [];
+
+    private SagaFilterTranslator(SagaMap map) => _map = map;
+
+    public static SqlFilter Translate(SagaMap map, LambdaExpression filter)
+    {
+        var translator = new SagaFilterTranslator(map);
+        var where = translator.Visit(filter.Body, filter.Parameters[0]);
+        return new SqlFilter(where, translator._parameters);
+    }
+
+    private string Visit(Expression node, ParameterExpression saga)
+    {
+        node = StripConvert(node);
+        switch (node)
+        {
+            case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
+                return $"({Visit(and.Left, saga)} AND {Visit(and.Right, saga)})";
+            case BinaryExpression { NodeType: ExpressionType.OrElse } or:
+                return $"({Visit(or.Left, saga)} OR {Visit(or.Right, saga)})";
+            case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual } comparison:
+                return Comparison(comparison, saga);
+            case UnaryExpression { NodeType: ExpressionType.Not } not:
+                return $"NOT ({Visit(not.Operand, saga)})";
+            case ConstantExpression { Value: bool constant }:
+                return constant ? "1 = 1" : "1 = 0";
+            default:
+                throw Unsupported($"the expression '{node}' is not a comparison of a stored column with a value");
+        }
+    }
+
+    private string Comparison(BinaryExpression comparison, ParameterExpression saga)
+    {
+        var left = StripConvert(comparison.Left);
+        var right = StripConvert(comparison.Right);
+        if (!IsOnSaga(left, saga))
+            (left, right) = (right, left);
+        if (left is not MemberExpression member || member.Expression != saga)
+            throw Unsupported($"'{comparison}' must compare a property of the saga with a value");
+        if (IsOnSaga(right, saga))
+            throw Unsupported($"'{comparison}' compares two saga properties");
+
+        var column = _map.ColumnFor(member.Member)
+            ?? throw Unsupported($"{_map.Name}.{member.Member.Name} is not an indexed column; mark it with [SagaIndex]");
+        var value = Evaluate(right);
+        var equal = comparison.NodeType == ExpressionType.Equal;
+        if (value is null)
+            return equal ? $"{column} IS NULL" : $"{column} IS NOT NULL";
+
+        var name = "@f" + _parameters.Count;
+        _parameters.Add(new(name, column == "correlation_id" ? ToGuid(value) : IndexValueFormat.Format(value)));
+        return equal ? $"{column} = {name}" : $"({column} IS NULL OR {column} <> {name})";
+    }
+
+    private static Guid ToGuid(object value) => value switch
+    {
+        Guid g => g,
+        string s => Guid.Parse(s),
+        _ => throw new NotSupportedException($"CorrelationId cannot be compared with a {value.GetType().Name}."),
+    };
+
+    private static bool IsOnSaga(Expression node, ParameterExpression saga) =>
+        node is MemberExpression { Expression: var inner } && StripConvert(inner!) == saga || node == saga;
+
+    private static Expression StripConvert(Expression node)
+    {
+        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+            node = convert.Operand;
+        return node;
+    }
+
+    // Correlation filters carry the message's values as constants or closure fields; reading those directly avoids a compile per message.
+    private static object? Evaluate(Expression node) => node switch
+    {
+        ConstantExpression constant => constant.Value,
+        MemberExpression { Member: FieldInfo field } m => field.GetValue(m.Expression is null ? null : Evaluate(m.Expression)),
+        MemberExpression { Member: PropertyInfo property } m => property.GetValue(m.Expression is null ? null : Evaluate(m.Expression)),
+        UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert => Evaluate(convert.Operand),
+        _ => Expression.Lambda(node).Compile().DynamicInvoke(),
+    };
+
+    private NotSupportedException Unsupported(string reason) =>
+        new($"CorrelateBy on saga {_map.Name} cannot be answered from the saga store: {reason}.");
+}

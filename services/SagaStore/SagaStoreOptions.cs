@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Mlops.SagaStore;
+
+/// <summary>Settings of the saga store, read from the <c>SagaStore</c> configuration section.</summary>
+public sealed class SagaStoreOptions
+{
+    public const string SectionName = "SagaStore";
+    public const string SqliteFileName = "sagas.db";
+
+    /// <summary><c>SagaStore:Provider</c>: Sqlite (default) or Postgres.</summary>
+    public SagaStoreProvider Provider { get; set; } = SagaStoreProvider.Sqlite;
+
+    /// <summary><c>SagaStore:ConnectionString</c>: required for Postgres; for Sqlite it overrides the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary><c>SagaStore:DataDirectory</c>: where Sqlite keeps <c>sagas.db</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary><c>SagaStore:KeepFinishedFor</c>: age after which finished instances and their history are purged; null keeps them.</summary>
+    public TimeSpan? KeepFinishedFor { get; set; }
+
+    /// <summary><c>SagaStore:SweepInterval</c>: how often passed deadlines are looked for.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>SagaStore:SweepBatchSize</c>: deadlines claimed per saga type and sweep.</summary>
+    public int SweepBatchSize { get; set; } = 100;
+
+    /// <summary><c>SagaStore:PurgeInterval</c>: how often finished instances past <see cref="KeepFinishedFor"/> are purged.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The Sqlite connection string: the configured one, or the file in <see cref="DataDirectory"/>.</summary>
+    public string SqliteConnectionString =>
+        ConnectionString ?? $"Data Source={Path.Combine(DataDirectory, SqliteFileName)}";
+
+    /// <summary>Reads the options from a configuration section; malformed values raise one error listing every key at fault.</summary>
+    public static SagaStoreOptions FromConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var prefix = section is IConfigurationSection s ? s.Path + ":" : "";
+        var errors = new List<string>();
+        var options = new SagaStoreOptions();
+
+        if (section[nameof(Provider)] is { Length: > 0 } provider)
+        {
+            if (Enum.TryParse<SagaStoreProvider>(provider, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+                options.Provider = parsed;
+            else
+                errors.Add($"{prefix}{nameof(Provider)} is '{provider}'; expected Sqlite or Postgres.");
+        }
+        if (section[nameof(ConnectionString)] is { Length: > 0 } connectionString)
+            options.ConnectionString = connectionString;
+        if (section[nameof(DataDirectory)] is { Length: > 0 } dataDirectory)
+            options.DataDirectory = dataDirectory;
+        options.KeepFinishedFor = ReadTimeSpan(section, prefix, nameof(KeepFinishedFor), errors) ?? options.KeepFinishedFor;
+        options.SweepInterval = ReadTimeSpan(section, prefix, nameof(SweepInterval), errors) ?? options.SweepInterval;
+        options.PurgeInterval = ReadTimeSpan(section, prefix, nameof(PurgeInterval), errors) ?? options.PurgeInterval;
+        if (section[nameof(SweepBatchSize)] is { Length: > 0 } batch)
+        {
+            if (int.TryParse(batch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
+                options.SweepBatchSize = size;
+            else
+                errors.Add($"{prefix}{nameof(SweepBatchSize)} is '{batch}'; expected a whole number.");
+        }
+
+        errors.AddRange(options.Validate().Select(e => prefix + e));
+        if (errors.Count > 0)
+            throw new InvalidOperationException("The saga store configuration is invalid:" + string.Concat(errors.Select(e => "\n - " + e)));
+        return options;
+    }
+
+    /// <summary>Problems with these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Provider))
+            errors.Add($"{nameof(Provider)} must be Sqlite or Postgres.");
+        if (Provider == SagaStoreProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+            errors.Add($"{nameof(ConnectionString)} is required when {nameof(Provider)} is Postgres.");
+        if (Provider == SagaStoreProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(DataDirectory))
+            errors.Add($"{nameof(DataDirectory)} or {nameof(ConnectionString)} is required when {nameof(Provider)} is Sqlite.");
+        if (KeepFinishedFor < TimeSpan.Zero)
+            errors.Add($"{nameof(KeepFinishedFor)} must not be negative.");
+        if (SweepInterval <= TimeSpan.Zero)
+            errors.Add($"{nameof(SweepInterval)} must be positive.");
+        if (PurgeInterval <= TimeSpan.Zero)
+            errors.Add($"{nameof(PurgeInterval)} must be positive.");
+        if (SweepBatchSize is < 1 or > 10_000)
+            errors.Add($"{nameof(SweepBatchSize)} must be between 1 and 10000.");
+        return errors;
+    }
+
+    private static TimeSpan? ReadTimeSpan(IConfiguration section, string prefix, string key, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+            return null;
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+            return value;
+        errors.Add($"{prefix}{key} is '{text}'; expected a time span such as 00:00:05 or 7.00:00:00.");
+        return null;
+    }
+}
