@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Mlops.Sandbox.Control;
 using Mlops.Sandbox.Faults;
 using Mlops.Sandbox.Kubernetes;
+using Mlops.Sandbox.Minio;
+using Mlops.Sandbox.Mlflow;
+using Mlops.Sandbox.Training;
 
 namespace Mlops.Sandbox.Hosting;
 
@@ -61,7 +64,12 @@ public sealed class SandboxHost : IAsyncDisposable
     // The composition: one line per stand-in, printed in this order.
     private static IEnumerable<StandIn> Compose(SandboxContext context)
     {
+        var mlflow = new MlflowStandIn(context);
+        var s3 = new MinioStandIn(context);
+        context.JobCompletionHooks.Add(new TrainingJobHook(mlflow, s3));
         yield return new KubernetesStandIn(context);
+        yield return mlflow;
+        yield return s3;
         yield return new ControlStandIn(context);
     }
 

@@ -1,0 +1,30 @@
+namespace Mlops.Sandbox.Mlflow;
+
+/// <summary>The state of the MLflow stand-in: tracking, registry and webhooks, shared by its API and the training hook.</summary>
+public sealed class MlflowServer : IAsyncDisposable
+{
+    public MlflowServer(MlflowOptions options, TimeProvider time)
+    {
+        Options = options;
+        Tracking = new TrackingStore(time, options.DefaultArtifactRoot);
+        Webhooks = new WebhookRegistry(time);
+        Deliveries = new WebhookDispatcher(Webhooks, options, time);
+        Registry = new ModelRegistry(time, options, Deliveries);
+    }
+
+    public MlflowOptions Options { get; }
+
+    public TrackingStore Tracking { get; }
+
+    public ModelRegistry Registry { get; }
+
+    public WebhookRegistry Webhooks { get; }
+
+    public WebhookDispatcher Deliveries { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        Registry.Dispose();
+        await Deliveries.DisposeAsync();
+    }
+}

@@ -1,0 +1,44 @@
+using Mlops.Sandbox.Control;
+using Mlops.Sandbox.Hosting;
+
+namespace Mlops.Sandbox.Mlflow;
+
+/// <summary>MLflow's tracking server and model registry REST API, with MLflow 3 webhooks.</summary>
+public sealed class MlflowStandIn : StandIn
+{
+    public MlflowStandIn(SandboxContext context)
+    {
+        Server = new MlflowServer(MlflowOptions.From(context.SectionOf("mlflow")), TimeProvider.System);
+    }
+
+    public override string Name => "mlflow";
+
+    public MlflowServer Server { get; }
+
+    protected internal override void MapRoutes(WebApplication app) => app.MapMlflowApi(Server);
+
+    /// <summary>Groups are the API's areas (<c>runs</c>, <c>registered-models</c>, <c>model-versions</c>, <c>webhooks</c> …), resources its methods.</summary>
+    protected internal override SandboxRequest? Describe(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        var verb = http.Request.Method.ToLowerInvariant();
+        if (!path.StartsWith(MlflowApi.Prefix + "/", StringComparison.Ordinal))
+            return new SandboxRequest(verb, Group: "", Resource: path.TrimStart('/'), Namespace: null, Name: null);
+        var parts = path[(MlflowApi.Prefix.Length + 1)..].Split('/', 2);
+        var query = http.Request.Query;
+        var name = query["name"].FirstOrDefault() ?? query["run_id"].FirstOrDefault() ?? query["experiment_name"].FirstOrDefault();
+        return new SandboxRequest(verb, Group: parts[0], Resource: parts.Length > 1 ? parts[1] : "", Namespace: null, Name: name);
+    }
+
+    protected internal override Task WriteFaultAsync(HttpContext http, int statusCode, string message)
+    {
+        var error = new MlflowException(MlflowErrorCode.OfStatus(statusCode), message);
+        return MlflowApi.WriteErrorAsync(http, error, statusCode);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
