@@ -1,0 +1,100 @@
+using System.Text;
+using Minio;
+using Mlops.Sandbox.Hosting;
+using Mlops.Sandbox.Minio;
+using Mlops.Sandbox.Mlflow;
+using Mlops.Testing;
+using RabbitMQ.Client;
+
+namespace Mlops.Sandbox.Storage.Tests;
+
+/// <summary>
+/// A sandbox whose s3 stand-in publishes to a throwaway vhost of the real broker through the AMQP target "PRIMARY"
+/// (fanout exchange <c>minio-events</c>, durable, delivery mode 2), as the product configures MinIO.
+/// </summary>
+public sealed class StorageSandbox : IAsyncLifetime
+{
+    public const string TargetId = "PRIMARY";
+    public const string Exchange = "minio-events";
+    public const string Arn = "arn:minio:sqs::PRIMARY:amqp";
+    public const string AccessKey = "minioadmin";
+    public const string SecretKey = "minioadmin";
+
+    private RabbitMqVirtualHost? _vhost;
+    private SandboxHost? _host;
+    private IConnection? _broker;
+
+    public SandboxHost Host => _host ?? throw new InvalidOperationException("not started");
+
+    public RabbitMqVirtualHost VirtualHost => _vhost ?? throw new InvalidOperationException("not started");
+
+    public MlflowServer Mlflow => Host.StandIn<MlflowStandIn>().Server;
+
+    public Uri MlflowUrl => Host.UrlOf("mlflow");
+
+    public Uri S3Url => Host.UrlOf("s3");
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await RabbitMqVirtualHost.CreateAsync("storage");
+        _host = await SandboxHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sandbox:mlflow:ModelVersionReadyDelay"] = "00:00:00.300",
+            ["Sandbox:mlflow:WebhookRetryBaseDelay"] = "00:00:00.100",
+            ["Sandbox:Kubernetes:JobRunTime"] = "00:00:00.200",
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ENABLE_{TargetId}"] = "on",
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_URL_{TargetId}"] = _vhost.AmqpUrl.ToString(),
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_{TargetId}"] = Exchange,
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_TYPE_{TargetId}"] = "fanout",
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ROUTING_KEY_{TargetId}"] = "bucketlogs",
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DURABLE_{TargetId}"] = "on",
+            [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_{TargetId}"] = "2",
+        });
+        _broker = await new ConnectionFactory { Uri = _vhost.AmqpUrl }.CreateConnectionAsync();
+    }
+
+    public IMinioClient MinioClient() =>
+        new MinioClient().WithEndpoint(S3Url.Host, S3Url.Port).WithCredentials(AccessKey, SecretKey).WithRegion("us-east-1").Build();
+
+    public HttpClient MlflowClient() => new() { BaseAddress = MlflowUrl };
+
+    /// <summary>A queue bound to the exchange MinIO publishes to, declared with the same type and flags as MinIO's.</summary>
+    public async Task<string> BindQueueAsync()
+    {
+        await using var channel = await _broker!.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = (await channel.QueueDeclareAsync($"bucket-events-{Guid.NewGuid():N}", durable: true, exclusive: false, autoDelete: false)).QueueName;
+        await channel.QueueBindAsync(queue, Exchange, routingKey: "");
+        return queue;
+    }
+
+    /// <summary>Waits for the next message on <paramref name="queue"/>.</summary>
+    public async Task<BasicGetResult> NextMessageAsync(string queue, string what, TimeSpan? timeout = null)
+    {
+        await using var channel = await _broker!.CreateChannelAsync();
+        return await Eventually.ReturnsAsync(() => channel.BasicGetAsync(queue, autoAck: true), what, timeout);
+    }
+
+    public async Task<uint> MessageCountAsync(string queue)
+    {
+        await using var channel = await _broker!.CreateChannelAsync();
+        return await channel.MessageCountAsync(queue);
+    }
+
+    public static string Text(BasicGetResult message) => Encoding.UTF8.GetString(message.Body.Span);
+
+    public static string Header(BasicGetResult message, string name) =>
+        message.BasicProperties.Headers is { } headers && headers.TryGetValue(name, out var value) && value is byte[] bytes
+            ? Encoding.UTF8.GetString(bytes)
+            : throw new KeyNotFoundException($"header {name}");
+
+    public async Task DisposeAsync()
+    {
+        if (_broker is not null)
+            await _broker.DisposeAsync();
+        if (_host is not null)
+            await _host.DisposeAsync();
+        if (_vhost is not null)
+            await _vhost.DisposeAsync();
+    }
+}
