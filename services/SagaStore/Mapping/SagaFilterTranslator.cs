@@ -17,23 +17,24 @@ internal sealed class SagaFilterTranslator
     public static SqlFilter Translate(SagaMap map, LambdaExpression filter)
     {
         var translator = new SagaFilterTranslator(map);
-        var where = translator.Visit(filter.Body, filter.Parameters[0]);
+        var where = translator.Visit(filter.Body);
         return new SqlFilter(where, translator._parameters);
     }
 
-    private string Visit(Expression node, ParameterExpression saga)
+    private string Visit(Expression node)
     {
         node = StripConvert(node);
         switch (node)
         {
-            case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
-                return $"({Visit(and.Left, saga)} AND {Visit(and.Right, saga)})";
-            case BinaryExpression { NodeType: ExpressionType.OrElse } or:
-                return $"({Visit(or.Left, saga)} OR {Visit(or.Right, saga)})";
+            // State queries built by MassTransit combine with the non-short-circuit And/Or; on booleans they mean the same.
+            case BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.And } and:
+                return $"({Visit(and.Left)} AND {Visit(and.Right)})";
+            case BinaryExpression { NodeType: ExpressionType.OrElse or ExpressionType.Or } or:
+                return $"({Visit(or.Left)} OR {Visit(or.Right)})";
             case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual } comparison:
-                return Comparison(comparison, saga);
+                return Comparison(comparison);
             case UnaryExpression { NodeType: ExpressionType.Not } not:
-                return $"NOT ({Visit(not.Operand, saga)})";
+                return $"NOT ({Visit(not.Operand)})";
             case ConstantExpression { Value: bool constant }:
                 return constant ? "1 = 1" : "1 = 0";
             default:
@@ -41,15 +42,15 @@ internal sealed class SagaFilterTranslator
         }
     }
 
-    private string Comparison(BinaryExpression comparison, ParameterExpression saga)
+    private string Comparison(BinaryExpression comparison)
     {
         var left = StripConvert(comparison.Left);
         var right = StripConvert(comparison.Right);
-        if (!IsOnSaga(left, saga))
+        if (!IsOnSaga(left))
             (left, right) = (right, left);
-        if (left is not MemberExpression member || member.Expression != saga)
+        if (left is not MemberExpression { Expression: ParameterExpression } member)
             throw Unsupported($"'{comparison}' must compare a property of the saga with a value");
-        if (IsOnSaga(right, saga))
+        if (IsOnSaga(right))
             throw Unsupported($"'{comparison}' compares two saga properties");
 
         var column = _map.ColumnFor(member.Member)
@@ -71,8 +72,9 @@ internal sealed class SagaFilterTranslator
         _ => throw new NotSupportedException($"CorrelationId cannot be compared with a {value.GetType().Name}."),
     };
 
-    private static bool IsOnSaga(Expression node, ParameterExpression saga) =>
-        node is MemberExpression { Expression: var inner } && StripConvert(inner!) == saga || node == saga;
+    // The filter's only parameter is the saga, though combined expressions may carry more than one instance of it.
+    private static bool IsOnSaga(Expression node) =>
+        node is ParameterExpression || node is MemberExpression { Expression: { } inner } && StripConvert(inner) is ParameterExpression;
 
     private static Expression StripConvert(Expression node)
     {

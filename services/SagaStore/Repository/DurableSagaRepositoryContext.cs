@@ -9,7 +9,7 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     where TSaga : class, ISaga
     where TMessage : class
 {
-    private static readonly string EventName = TypeCache<TMessage>.ShortName;
+    
 
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly SagaSession<TSaga> _session;
@@ -50,12 +50,12 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         return await _factory.CreateSagaConsumeContext(_session, _consumeContext, instance, SagaConsumeContextMode.Load);
     }
 
-    public Task Save(SagaConsumeContext<TSaga> context) => _session.SaveAsync(context.Saga, context, EventName);
+    public Task Save(SagaConsumeContext<TSaga> context) => _session.SaveAsync(context.Saga, context, EventName<TMessage>.Value);
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _session.UpdateAsync(context.Saga, context, EventName, finished: false);
+    public Task Update(SagaConsumeContext<TSaga> context) => _session.UpdateAsync(context.Saga, context, EventName<TMessage>.Value, finished: false);
 
     // Finished instances stay (marked finished) for their history; the purger removes them after the configured age.
-    public Task Delete(SagaConsumeContext<TSaga> context) => _session.UpdateAsync(context.Saga, context, EventName, finished: true);
+    public Task Delete(SagaConsumeContext<TSaga> context) => _session.UpdateAsync(context.Saga, context, EventName<TMessage>.Value, finished: true);
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
 

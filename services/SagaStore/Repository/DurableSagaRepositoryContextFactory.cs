@@ -43,7 +43,7 @@ internal sealed class DurableSagaRepositoryContextFactory<TSaga> :
         }
         catch (Exception ex) when (IsFailureWorthRecording(ex, context))
         {
-            await session.RecordFailureAsync(context, TypeCache<T>.ShortName, ex);
+            await session.RecordFailureAsync(context, EventName<T>.Value, ex);
             throw;
         }
     }
@@ -60,7 +60,7 @@ internal sealed class DurableSagaRepositoryContextFactory<TSaga> :
         }
         catch (Exception ex) when (IsFailureWorthRecording(ex, context))
         {
-            await session.RecordFailureAsync(context, TypeCache<T>.ShortName, ex);
+            await session.RecordFailureAsync(context, EventName<T>.Value, ex);
             throw;
         }
     }
