@@ -41,7 +41,8 @@ public sealed class StorageSandbox : IAsyncLifetime
         {
             ["Sandbox:mlflow:ModelVersionReadyDelay"] = "00:00:00.300",
             ["Sandbox:mlflow:WebhookRetryBaseDelay"] = "00:00:00.100",
-            ["Sandbox:Kubernetes:JobRunTime"] = "00:00:00.200",
+            ["Sandbox:Kubernetes:JobDuration"] = "00:00:00.200",
+            ["Sandbox:Kubernetes:PodStartDelay"] = "00:00:00.100",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ENABLE_{TargetId}"] = "on",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_URL_{TargetId}"] = _vhost.AmqpUrl.ToString(),
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_{TargetId}"] = Exchange,
