@@ -60,8 +60,8 @@ public sealed class Kubectl : IDisposable
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -69,7 +69,7 @@ public sealed class Kubectl : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', arguments)} did not finish in 60 s");
+            throw new TimeoutException($"kubectl {string.Join(' ', arguments)} did not finish in 60 s:\n{await output}\n{await error}");
         }
         return new KubectlResult(process.ExitCode, await output, await error);
     }
