@@ -1,0 +1,29 @@
+using MassTransit;
+
+namespace Mlops.SagaStore.Benchmarks;
+
+/// <summary>Every tick is one transition: load, apply, write the next version and its history row.</summary>
+public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
+{
+    public CounterStateMachine()
+    {
+        InstanceState(x => x.CurrentState);
+        Event(() => Ticked, x => x.CorrelateById(m => m.Message.CorrelationId));
+
+        Initially(
+            When(Ticked)
+                .Then(context =>
+                {
+                    context.Saga.FlowId = context.Message.FlowId;
+                    context.Saga.Name = "counter-" + context.Saga.CorrelationId.ToString("N")[..8];
+                    context.Saga.Ticks = 1;
+                })
+                .TransitionTo(Counting));
+        During(Counting,
+            When(Ticked).Then(context => context.Saga.Ticks++));
+    }
+
+    public State Counting { get; private set; } = null!;
+
+    public Event<Tick> Ticked { get; private set; } = null!;
+}

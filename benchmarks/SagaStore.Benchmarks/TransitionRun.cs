@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mlops.SagaStore.Benchmarks;
+
+/// <summary>One measurement: a service with the counter saga on the durable store, fed ticks for a fixed number of sagas.</summary>
+internal static class TransitionRun
+{
+    public static async Task<Measurement> MeasureAsync(SagaStoreProvider provider, Uri? rabbitMq, int sagas, int ticksPerSaga, string postgres)
+    {
+        await using var store = await BenchmarkStore.CreateAsync(provider, postgres);
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddLogging();
+        services.AddSagaStore(store.Options);
+        // Ticks published before the saga queue is bound would be dropped by the broker.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            x.AddSagaStateMachine<CounterStateMachine, CounterState>((_, saga) =>
+                    saga.UseMessageRetry(r => r.Immediate(20).Handle<ConcurrencyException>()))
+                .Endpoint(e =>
+                {
+                    e.Name = "saga-store-benchmark-" + Guid.NewGuid().ToString("N")[..8];
+                    e.Temporary = true;
+                    e.ConcurrentMessageLimit = sagas;
+                })
+                .DurableRepository();
+            // One message per saga at a time and up to `sagas` sagas at once, as a saga endpoint is run in production.
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UsePartitioner<Tick>(endpoint.CreatePartitioner(sagas), context => context.Message.CorrelationId));
+            if (rabbitMq is null)
+                x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
+            else
+            {
+                x.UsingRabbitMq((context, bus) =>
+                {
+                    bus.Host(rabbitMq);
+                    bus.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        await using var serviceProvider = services.BuildServiceProvider();
+        var hosted = serviceProvider.GetServices<IHostedService>().ToArray();
+        foreach (var service in hosted)
+            await service.StartAsync(CancellationToken.None);
+        try
+        {
+            var bus = serviceProvider.GetRequiredService<IBus>();
+            var repository = serviceProvider.GetRequiredService<ILoadSagaRepository<CounterState>>();
+            var ids = Enumerable.Range(0, sagas).Select(_ => Guid.NewGuid()).ToArray();
+
+            // Warm-up creates the sagas and lets JIT, pools and prepared statements settle before the clock starts.
+            await FeedAsync(bus, ids, 50);
+            await WaitForTicksAsync(repository, ids, 50);
+
+            var stopwatch = Stopwatch.StartNew();
+            await FeedAsync(bus, ids, ticksPerSaga);
+            await WaitForTicksAsync(repository, ids, 50 + ticksPerSaga);
+            stopwatch.Stop();
+
+            return new Measurement(provider, rabbitMq is null ? "in-memory" : "RabbitMQ", sagas, sagas * ticksPerSaga, stopwatch.Elapsed);
+        }
+        finally
+        {
+            foreach (var service in hosted.Reverse())
+                await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task FeedAsync(IBus bus, Guid[] ids, int ticksPerSaga)
+    {
+        var flow = Guid.NewGuid();
+        for (var round = 0; round < ticksPerSaga; round++)
+            await Task.WhenAll(ids.Select(id => bus.Publish(new Tick { CorrelationId = id, FlowId = flow })));
+    }
+
+    private static async Task WaitForTicksAsync(ILoadSagaRepository<CounterState> repository, Guid[] ids, int ticks)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        while (true)
+        {
+            var counts = await Task.WhenAll(ids.Select(async id => (await repository.Load(id))?.Ticks ?? 0));
+            if (counts.All(c => c >= ticks))
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Only {counts.Sum()} of {ids.Length * ticks} transitions done after 5 minutes.");
+            await timer.WaitForNextTickAsync();
+        }
+    }
+}
