@@ -16,6 +16,8 @@ namespace Mlops.Sandbox.Training;
 /// </summary>
 public sealed class TrainingJobHook(MlflowStandIn mlflow, MinioStandIn s3) : IJobCompletionHook
 {
+    private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(20);
+
     public async Task<JobVerdict?> OnJobFinishingAsync(JobCompletion job, CancellationToken cancellationToken)
     {
         var request = TrainingRequest.From(job);
@@ -47,14 +49,19 @@ public sealed class TrainingJobHook(MlflowStandIn mlflow, MinioStandIn s3) : IJo
             return JobVerdict.Failed("Training failed: the job asked to fail (--sandbox-fail)");
         }
 
+        // The SDK retries on its own; a real training pod would give up too rather than hang its Job.
+        using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        uploadDeadline.CancelAfter(UploadTimeout);
         try
         {
-            await UploadModelAsync(run, request, cancellationToken);
+            await UploadModelAsync(run, request, uploadDeadline.Token);
         }
-        catch (Exception ex) when (ex is MinioException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is MinioException or HttpRequestException or InvalidOperationException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             server.Tracking.UpdateRun(run.RunId, "FAILED", null, null);
-            return JobVerdict.Failed($"Uploading the model to {run.ArtifactUri} failed: {ex.Message}");
+            var reason = ex is OperationCanceledException ? $"no answer within {UploadTimeout.TotalSeconds:0} s" : ex.Message;
+            return JobVerdict.Failed($"Uploading the model to {run.ArtifactUri} failed: {reason}");
         }
 
         if (request.RegisteredModelName is { } modelName)
