@@ -2,13 +2,14 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Mlops.SagaStore;
 using Mlops.ServiceDefaults.Health;
 using Mlops.ServiceDefaults.Messaging;
 using Mlops.ServiceDefaults.Telemetry;
 
 namespace Mlops.ServiceDefaults;
 
-/// <summary>The one call every service makes: bus, health, telemetry and logging, the same everywhere.</summary>
+/// <summary>The one call every service makes: bus, saga store, health, telemetry and logging, the same everywhere.</summary>
 public static class ServiceDefaultsExtensions
 {
     /// <param name="builder">The service's host builder.</param>
@@ -20,6 +21,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(identity);
         builder.AddTelemetry(identity);
         builder.AddDefaultHealthChecks();
+        // Every saga of the service lives in its own durable store; readiness covers it with the broker.
+        builder.Services.AddSagaStore(builder.Configuration);
         builder.AddMessaging(identity, configureBus);
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,6 +11,8 @@ namespace Mlops.ServiceDefaults.Tests;
 public sealed class ServiceHost<TEntryPoint>(Uri rabbitMqUrl) : WebApplicationFactory<TEntryPoint>, IServiceHost
     where TEntryPoint : class
 {
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("mlops-host-").FullName;
+
     public CapturedLogs Logs { get; } = new();
 
     public IBus Bus => Services.GetRequiredService<IBus>();
@@ -19,8 +22,16 @@ public sealed class ServiceHost<TEntryPoint>(Uri rabbitMqUrl) : WebApplicationFa
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("RABBITMQ_URL", rabbitMqUrl.ToString());
+        builder.UseSetting("SagaStore:DataDirectory", _dataDirectory);
         // Only the captured logs: the JSON console of every host would bury the test output.
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+        builder.ConfigureServices(services => services.AddSingleton<IMeterFactory>(ProcessMeterFactory.Instance));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 
     /// <summary>GET a path and return the body.</summary>

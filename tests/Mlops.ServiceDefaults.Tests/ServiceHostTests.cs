@@ -31,6 +31,9 @@ public sealed class ServiceHostTests : IAsyncLifetime
         await using var host = Start(service, _vhost.AmqpUrl);
         await Eventually.HoldsAsync(async () => await host.StatusOfAsync("/health/ready") == 200, $"{service} ready");
         Assert.Equal(200, await host.StatusOfAsync("/health/live"));
+        var readiness = await host.GetStringAsync("/health/ready");
+        Assert.Contains("\"masstransit-bus\"", readiness);
+        Assert.Contains("\"saga-store\"", readiness);
 
         // An endpoint connected through the host's own name formatter, as a consumer of the service would be.
         var formatter = host.EndpointNames;

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Mlops.SagaStore;
 
 namespace Mlops.ServiceDefaults.Messaging;
 
@@ -28,6 +29,7 @@ public static class MessagingExtensions
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(identity.Name + "-", includeNamespace: false));
             x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseDefaultPipeline(context));
+            x.SetDurableSagaRepositoryProvider();
             configureBus?.Invoke(x);
 
             x.UsingRabbitMq((context, bus) =>
@@ -52,6 +54,9 @@ public static class MessagingExtensions
         return builder;
     }
 
+    /// <summary>Immediate retries of a lost optimistic-concurrency race on a saga instance.</summary>
+    public const int ConcurrencyRetryLimit = 20;
+
     /// <summary>
     /// Bounded exponential retry of transient errors, then a message scope, then the in-memory
     /// outbox, so a retried or failed message publishes nothing.
@@ -62,6 +67,13 @@ public static class MessagingExtensions
         {
             r.Exponential(RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
             r.Handle<Exception>(TransientErrors.IsTransient);
+        });
+        // Two replicas racing on one saga is routine, not trouble: reload and apply at once
+        // rather than wait out the exponential back-off meant for sick dependencies.
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Immediate(ConcurrencyRetryLimit);
+            r.Handle<ConcurrencyException>();
         });
         endpoint.UseMessageScope(context);
         endpoint.UseInMemoryOutbox(context);
