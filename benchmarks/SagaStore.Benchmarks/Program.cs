@@ -16,20 +16,20 @@ var transports = args.Contains("--rabbitmq") ? new Uri?[] { null, rabbitMq } : [
 var results = new List<Measurement>();
 foreach (var transport in transports)
 {
-    foreach (var provider in new[] { SagaStoreProvider.Sqlite, SagaStoreProvider.Postgres })
+    foreach (var provider in new SagaStoreProvider?[] { null, SagaStoreProvider.Sqlite, SagaStoreProvider.Postgres })
     {
-        Console.Error.WriteLine($"measuring {provider} on {(transport is null ? "in-memory" : "RabbitMQ")}: {Sagas} sagas x {ticks} transitions ...");
+        Console.Error.WriteLine($"measuring {provider?.ToString() ?? TransitionRun.Baseline} on {(transport is null ? "in-memory" : "RabbitMQ")}: {Sagas} sagas x {ticks} transitions ...");
         results.Add(await TransitionRun.MeasureAsync(provider, transport, Sagas, ticks, postgres));
     }
 }
 
 var table = new StringBuilder()
-    .AppendLine("| provider | transport | concurrent sagas | transitions | seconds | transitions/s | goal 2,000/s |")
+    .AppendLine("| repository | transport | concurrent sagas | transitions | seconds | transitions/s | goal 2,000/s |")
     .AppendLine("|---|---|---:|---:|---:|---:|---|");
 foreach (var m in results)
 {
     table.AppendLine(CultureInfo.InvariantCulture,
-        $"| {m.Provider} | {m.Transport} | {m.Sagas} | {m.Transitions:N0} | {m.Elapsed.TotalSeconds:F2} | {m.PerSecond:N0} | {(m.PerSecond >= Goal ? "met" : "missed")} |");
+        $"| {m.Repository} | {m.Transport} | {m.Sagas} | {m.Transitions:N0} | {m.Elapsed.TotalSeconds:F2} | {m.PerSecond:N0} | {(m.Repository == TransitionRun.Baseline ? "(baseline)" : m.PerSecond >= Goal ? "met" : "missed")} |");
 }
 Console.WriteLine(table);
 

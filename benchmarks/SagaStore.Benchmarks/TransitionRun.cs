@@ -7,30 +7,39 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mlops.SagaStore.Benchmarks;
 
-/// <summary>One measurement: a service with the counter saga on the durable store, fed ticks for a fixed number of sagas.</summary>
+/// <summary>
+/// One measurement: a service with the counter saga, fed ticks for a fixed number of sagas. With no provider the saga
+/// lives in MassTransit's in-memory repository: the baseline that shows what the durable store costs on top.
+/// </summary>
 internal static class TransitionRun
 {
-    public static async Task<Measurement> MeasureAsync(SagaStoreProvider provider, Uri? rabbitMq, int sagas, int ticksPerSaga, string postgres)
+    public const string Baseline = "MassTransit in-memory (baseline)";
+
+    public static async Task<Measurement> MeasureAsync(SagaStoreProvider? provider, Uri? rabbitMq, int sagas, int ticksPerSaga, string postgres)
     {
-        await using var store = await BenchmarkStore.CreateAsync(provider, postgres);
+        await using var store = provider is { } durable ? await BenchmarkStore.CreateAsync(durable, postgres) : null;
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddLogging();
-        services.AddSagaStore(store.Options);
+        if (store is not null)
+            services.AddSagaStore(store.Options);
         // Ticks published before the saga queue is bound would be dropped by the broker.
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
-            x.AddSagaStateMachine<CounterStateMachine, CounterState>((_, saga) =>
+            var saga = x.AddSagaStateMachine<CounterStateMachine, CounterState>((_, saga) =>
                     saga.UseMessageRetry(r => r.Immediate(20).Handle<ConcurrencyException>()))
                 .Endpoint(e =>
                 {
                     e.Name = "saga-store-benchmark-" + Guid.NewGuid().ToString("N")[..8];
                     e.Temporary = true;
                     e.ConcurrentMessageLimit = sagas;
-                })
-                .DurableRepository();
+                });
+            if (store is null)
+                saga.InMemoryRepository();
+            else
+                saga.DurableRepository();
             // One message per saga at a time and up to `sagas` sagas at once, as a saga endpoint is run in production.
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
                 endpoint.UsePartitioner<Tick>(endpoint.CreatePartitioner(sagas), context => context.Message.CorrelationId));
@@ -65,7 +74,7 @@ internal static class TransitionRun
             await WaitForTicksAsync(repository, ids, 50 + ticksPerSaga);
             stopwatch.Stop();
 
-            return new Measurement(provider, rabbitMq is null ? "in-memory" : "RabbitMQ", sagas, sagas * ticksPerSaga, stopwatch.Elapsed);
+            return new Measurement(provider?.ToString() ?? Baseline, rabbitMq is null ? "in-memory" : "RabbitMQ", sagas, sagas * ticksPerSaga, stopwatch.Elapsed);
         }
         finally
         {
