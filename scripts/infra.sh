@@ -43,7 +43,17 @@ infra_rabbitmq() {
       RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_SERVER_START_ARGS="-rabbitmq_management tcp_config [{ip,\"127.0.0.1\"},{port,15672}]" \
         nohup rabbitmq-server >/var/log/rabbitmq/foreground.log 2>&1 &
     fi
-    rabbitmqctl -q await_startup --timeout 120 >/dev/null
+    # await_startup fails at once while the Erlang node is not yet registered, so ask until it answers.
+    local attempt
+    for attempt in $(seq 1 120); do
+      rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1 && break
+      sleep 1
+    done
+    if ! rabbitmqctl -q await_startup --timeout 10 >/dev/null 2>&1; then
+      infra_log "rabbitmq-server did not start; last lines of its log:"
+      tail -n 20 /var/log/rabbitmq/foreground.log >&2 || true
+      return 1
+    fi
     rabbitmq-plugins -q enable rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
     export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
   fi
