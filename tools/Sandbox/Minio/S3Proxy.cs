@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,6 +13,11 @@ namespace Mlops.Sandbox.Minio;
 /// </summary>
 public sealed class S3Proxy : IDisposable
 {
+    private static readonly HashSet<string> ListingParameters = new(StringComparer.Ordinal)
+    {
+        "list-type", "prefix", "delimiter", "encoding-type", "max-keys", "marker", "start-after", "continuation-token", "fetch-owner",
+    };
+
     private readonly IHttpForwarder _forwarder;
     private readonly Uri _s3rver;
     private readonly MinioOptions _options;
@@ -48,6 +54,9 @@ public sealed class S3Proxy : IDisposable
                 await NotificationApiAsync(http, bucket, requestId);
                 return;
             }
+            if (IsListing(http, bucket, key) && http.Request.Query.TryGetValue("encoding-type", out var encoding)
+                && encoding.ToString().Length > 0 && !string.Equals(encoding, "url", StringComparison.OrdinalIgnoreCase))
+                throw new S3Exception(400, "InvalidArgument", "Invalid Encoding Method specified in Request");
             var deletedKeys = IsMultiDelete(http, bucket, key) ? await DeletedKeysAsync(http) : [];
             var transformer = new EventTransformer(this, bucket, key, requestId, deletedKeys);
             var error = await _forwarder.SendAsync(http, _s3rver.ToString(), _invoker, ForwarderRequestConfig.Empty, transformer);
@@ -106,6 +115,11 @@ public sealed class S3Proxy : IDisposable
             return presigned.ToString().Split('/')[0];
         return request.Query.TryGetValue("AWSAccessKeyId", out var v2) ? v2.ToString() : "";
     }
+
+    // A bucket GET without a subresource lists objects (ListObjects, or ListObjectsV2 with list-type=2).
+    private static bool IsListing(HttpContext http, string bucket, string key) =>
+        HttpMethods.IsGet(http.Request.Method) && bucket.Length > 0 && key.Length == 0
+        && http.Request.Query.Keys.All(k => ListingParameters.Contains(k) || k.StartsWith("X-Amz-", StringComparison.Ordinal));
 
     private static bool IsMultiDelete(HttpContext http, string bucket, string key) =>
         HttpMethods.IsPost(http.Request.Method) && bucket.Length > 0 && key.Length == 0 && http.Request.Query.ContainsKey("delete");
@@ -171,9 +185,14 @@ public sealed class S3Proxy : IDisposable
         {
             var copy = await base.TransformResponseAsync(http, proxyResponse, cancellationToken);
             http.Response.Headers["x-amz-request-id"] = requestId;
-            if (proxyResponse is null || !proxyResponse.IsSuccessStatusCode || bucket.Length == 0)
+            if (proxyResponse is null || !proxyResponse.IsSuccessStatusCode)
                 return copy;
             var request = http.Request;
+            if (HttpMethods.IsGet(request.Method) && (key.Length == 0 || request.Query.ContainsKey("acl"))
+                && proxyResponse.Content.Headers.ContentType?.MediaType == "application/xml")
+                return await RewriteAnswerAsync(http, proxyResponse, cancellationToken);
+            if (bucket.Length == 0)
+                return copy;
             var query = request.Query;
             if (key.Length == 0)
             {
@@ -197,6 +216,24 @@ public sealed class S3Proxy : IDisposable
                 proxy._notifications.Enqueue(Task.FromResult<IReadOnlyList<ObjectChange>>([Change(http, MinioEventName.ObjectRemovedDelete, key)]));
             }
             return copy;
+        }
+
+        // s3rver's own XML answers (listings, bucket location, ACLs) are written here in MinIO's form; false tells
+        // the forwarder the body has been sent.
+        private static async ValueTask<bool> RewriteAnswerAsync(HttpContext http, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+        {
+            var xml = await proxyResponse.Content.ReadAsStringAsync(cancellationToken);
+            var document = XDocument.Parse(xml, LoadOptions.PreserveWhitespace);
+            if (S3rverXmlAnswer.IsS3rverDocument(document))
+            {
+                S3rverXmlAnswer.Rewrite(document, http.Request.Query["encoding-type"].ToString());
+                xml = document.Declaration + document.ToString(SaveOptions.DisableFormatting);
+            }
+            var body = Encoding.UTF8.GetBytes(xml);
+            http.Response.Headers.Remove("Transfer-Encoding");
+            http.Response.ContentLength = body.Length;
+            await http.Response.Body.WriteAsync(body, cancellationToken);
+            return false;
         }
 
         private ObjectChange Change(HttpContext http, string eventName, string objectKey) => new()
