@@ -18,6 +18,7 @@ public static class TransientErrors
         TimeoutException => true,
         RequestTimeoutException => true,
         SocketException => true,
+        FileNotFoundException or DirectoryNotFoundException => false,
         IOException => true,
         DbException db => db.IsTransient,
         HttpRequestException { StatusCode: null } => true,
