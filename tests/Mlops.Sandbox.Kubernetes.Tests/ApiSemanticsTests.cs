@@ -50,6 +50,22 @@ public sealed class ApiSemanticsTests(KubernetesSandbox sandbox) : IClassFixture
     }
 
     [Fact]
+    public async Task A_watch_with_nothing_to_report_answers_its_headers_at_once()
+    {
+        var ns = await sandbox.NewNamespaceAsync();
+        var list = await Client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        using var http = new HttpClient { BaseAddress = sandbox.Host.Kubernetes.Url };
+        // client-go waits for a watch's headers with no deadline of its own; a bound here turns a hang into a failure.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        using var response = await http.GetAsync($"api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={list.Metadata.ResourceVersion}",
+            HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_watch_from_a_compacted_resourceVersion_gets_410_Gone()
     {
         await using var small = await SandboxHost.StartAsync(KubernetesSandbox.FastSettings(watchHistory: 5));

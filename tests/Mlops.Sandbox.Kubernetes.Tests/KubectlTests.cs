@@ -125,6 +125,24 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     }
 
     [Fact]
+    public async Task Rollout_status_of_a_deployment_already_rolled_out_exits_at_once()
+    {
+        var ns = await sandbox.NewNamespaceAsync();
+        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1")))).Succeeded();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var status = (await sandbox.Client.AppsV1.ReadNamespacedDeploymentAsync("mlflow-model-cnn-classifier-server", ns)).Status;
+            return status?.Conditions?.Any(c => c.Reason == "NewReplicaSetAvailable") == true;
+        }, "the deployment to finish rolling out");
+
+        // Nothing changes after kubectl's list, so its watch stays quiet; kubectl still has to exit.
+        var rollout = await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s");
+
+        Assert.Equal(0, rollout.ExitCode);
+        Assert.Contains("successfully rolled out", rollout.Output);
+    }
+
+    [Fact]
     public async Task Get_deployment_as_json_shows_the_rolled_out_status()
     {
         var ns = await sandbox.NewNamespaceAsync();

@@ -89,6 +89,9 @@ internal sealed class WatchStream(KubernetesRegistry registry, ApiPath path, IQu
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
         await http.Response.StartAsync(http.RequestAborted);
+        // The API server flushes the headers at once; Kestrel would hold them until the first event, and client-go
+        // waits for them with no way to give up, so a quiet watch kept `kubectl rollout status` from exiting.
+        await http.Response.Body.FlushAsync(http.RequestAborted);
     }
 
     private static async Task WriteEventAsync(HttpContext http, string type, JsonObject obj, CancellationToken cancellationToken)
