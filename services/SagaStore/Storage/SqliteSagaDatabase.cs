@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mlops.SagaStore.Mapping;
@@ -17,10 +19,10 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writerLock;
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _statements = new();
     private SqliteConnection? _writer;
 
     public SqliteSagaDatabase(string connectionString)
+        : base(ParameterNames.Prefixed)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, Mode = SqliteOpenMode.ReadWriteCreate };
         if (builder.DefaultTimeout < 30)
@@ -33,6 +35,9 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
     }
 
     public override string Provider => "Sqlite";
+
+    // Every write already runs in an IMMEDIATE transaction, which holds the file's write lock until it commits.
+    protected override string ClaimLock => "";
 
     public override async Task MigrateAsync(IReadOnlyCollection<SagaMap> maps, CancellationToken cancellationToken)
     {
@@ -89,11 +94,7 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
                 finished_at INTEGER NULL,
                 deadline_at INTEGER NULL,
                 deadline_event TEXT NULL) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS {t}_created ON {t} (created_at DESC);
-            CREATE INDEX IF NOT EXISTS {t}_state ON {t} (state, created_at DESC);
-            CREATE INDEX IF NOT EXISTS {t}_flow_id ON {t} (flow_id);
-            CREATE INDEX IF NOT EXISTS {t}_deadline ON {t} (deadline_at) WHERE deadline_at IS NOT NULL;
-            CREATE INDEX IF NOT EXISTS {t}_finished ON {t} (finished_at) WHERE finished_at IS NOT NULL;
+            {SagaTableIndexes(t)}
             """);
 
         var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -116,112 +117,34 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
         }
     }
 
-    public override async Task<SagaRow?> LoadAsync(SagaMap map, Guid correlationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = new SqliteCommand(Statement(map, "load", () => $"SELECT {RowColumns} FROM {map.Table} WHERE correlation_id = @id"),
-            connection);
-        command.Parameters.AddWithValue("@id", Text(correlationId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRow(reader) : null;
-    }
-
-    public override async Task<IReadOnlyList<SagaRow>> QueryAsync(SagaMap map, SqlFilter filter, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = new SqliteCommand($"SELECT {RowColumns} FROM {map.Table} WHERE {filter.Where}", connection);
-        foreach (var (name, value) in filter.Parameters)
-            command.Parameters.AddWithValue(name, value is Guid g ? Text(g) : value ?? DBNull.Value);
-        return await ReadRowsAsync(command, cancellationToken);
-    }
-
     public override Task<bool> InsertAsync(SagaMap map, SagaWrite write, CancellationToken cancellationToken)
     {
-        var withHistory = write.History is not null;
-        var sql = Statement(map, withHistory ? "insert+history" : "insert", () =>
-        {
-            var indexColumns = string.Concat(map.Indexes.Select(i => ", " + i.Column));
-            var indexValues = string.Concat(map.Indexes.Select((_, n) => $", @ix{n}"));
-            var insert =
-                $"INSERT INTO {map.Table} ({RowColumns}{indexColumns}) " +
-                $"VALUES (@id, @state, @flow_id, 1, @data, @at, @at, @finished_at, @deadline_at, @deadline_event{indexValues}) " +
-                "ON CONFLICT (correlation_id) DO NOTHING;";
-            return withHistory ? insert + HistoryAfterWrite : insert;
-        });
+        var sql = InsertStatement(map, write);
         return WriteAsync((connection, transaction) =>
         {
             var command = WriterCommand(sql, connection, transaction);
-            BindWrite(command, map, write, write.Deadline ?? DeadlineChange.Clear);
-            command.Parameters.AddWithValue("@finished_at", write.Finished ? Ms(write.At) : DBNull.Value);
+            BindInsert(command, map, write);
             return Task.FromResult(command.ExecuteNonQuery() > 0);
         }, cancellationToken);
     }
 
     public override Task<bool> UpdateAsync(SagaMap map, SagaWrite write, int expectedVersion, CancellationToken cancellationToken)
     {
-        var deadline = write.Finished ? DeadlineChange.Clear : write.Deadline;
-        var variant = (deadline is null ? "" : "+deadline") + (write.Finished ? "+finished" : "");
-        var sql = Statement(map, "update" + variant, () =>
-        {
-            var set = "state = @state, flow_id = @flow_id, version = version + 1, data = @data, updated_at = @at"
-                + (write.Finished ? ", finished_at = @at" : "")
-                + (deadline is null ? "" : ", deadline_at = @deadline_at, deadline_event = @deadline_event")
-                + string.Concat(map.Indexes.Select((i, n) => $", {i.Column} = @ix{n}"));
-            return $"UPDATE {map.Table} SET {set} WHERE correlation_id = @id AND version = @expected;" + HistoryAfterWrite;
-        });
+        var sql = UpdateStatement(map, write);
         return WriteAsync((connection, transaction) =>
         {
             var command = WriterCommand(sql, connection, transaction);
-            BindWrite(command, map, write, deadline);
-            command.Parameters.AddWithValue("@expected", expectedVersion);
+            BindUpdate(command, map, write, expectedVersion);
             return Task.FromResult(command.ExecuteNonQuery() > 0);
         }, cancellationToken);
-    }
-
-    // changes() is the row count of the statement before, so the history line exists only if the write happened.
-    private const string HistoryAfterWrite =
-        " INSERT INTO saga_history (saga_type, correlation_id, occurred_at, event, from_state, to_state, message_id, error) " +
-        "SELECT @saga_type, @id, @at, @event, @from_state, @to_state, @message_id, @error WHERE changes() = 1;";
-
-    private static void BindWrite(SqliteCommand command, SagaMap map, SagaWrite write, DeadlineChange? deadline)
-    {
-        var p = command.Parameters;
-        p.AddWithValue("@id", Text(write.CorrelationId));
-        p.AddWithValue("@state", (object?)write.State ?? DBNull.Value);
-        p.AddWithValue("@flow_id", (object?)write.FlowId ?? DBNull.Value);
-        p.AddWithValue("@data", write.Data);
-        p.AddWithValue("@at", Ms(write.At));
-        if (deadline is not null)
-        {
-            p.AddWithValue("@deadline_at", deadline.At is { } at ? Ms(at) : DBNull.Value);
-            p.AddWithValue("@deadline_event", (object?)deadline.EventType ?? DBNull.Value);
-        }
-        for (var n = 0; n < map.Indexes.Count; n++)
-            p.AddWithValue("@ix" + n, (object?)write.IndexValues[n] ?? DBNull.Value);
-        if (write.History is { } history)
-            BindHistory(p, map, history);
-    }
-
-    private static void BindHistory(SqliteParameterCollection p, SagaMap map, TransitionRecord history)
-    {
-        p.AddWithValue("@saga_type", map.Name);
-        p.AddWithValue("@event", history.Event);
-        p.AddWithValue("@from_state", (object?)history.FromState ?? DBNull.Value);
-        p.AddWithValue("@to_state", (object?)history.ToState ?? DBNull.Value);
-        p.AddWithValue("@message_id", history.MessageId is { } id ? Text(id) : DBNull.Value);
-        p.AddWithValue("@error", (object?)history.Error ?? DBNull.Value);
     }
 
     public override Task AppendHistoryAsync(SagaMap map, Guid correlationId, TransitionRecord record, DateTimeOffset at,
         CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
         {
-            var command = WriterCommand(
-                "INSERT INTO saga_history (saga_type, correlation_id, occurred_at, event, from_state, to_state, message_id, error) " +
-                "VALUES (@saga_type, @id, @at, @event, @from_state, @to_state, @message_id, @error)", connection, transaction);
-            command.Parameters.AddWithValue("@id", Text(correlationId));
-            command.Parameters.AddWithValue("@at", Ms(at));
-            BindHistory(command.Parameters, map, record);
+            var command = WriterCommand(AppendHistorySql, connection, transaction);
+            BindAppendHistory(command, map, correlationId, record, at);
             return Task.FromResult(command.ExecuteNonQuery());
         }, cancellationToken);
 
@@ -229,20 +152,7 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
         CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            var due = new List<DueDeadline>();
-            using (var claim = new SqliteCommand(
-                $"SELECT correlation_id, flow_id, deadline_at, deadline_event FROM {map.Table} " +
-                "WHERE deadline_at <= @now ORDER BY deadline_at LIMIT @limit", connection, transaction))
-            {
-                claim.Parameters.AddWithValue("@now", Ms(now));
-                claim.Parameters.AddWithValue("@limit", limit);
-                using var reader = claim.ExecuteReader();
-                while (reader.Read())
-                {
-                    due.Add(new DueDeadline(Guid.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1),
-                        FromMs(reader.GetInt64(2)), reader.IsDBNull(3) ? "" : reader.GetString(3)));
-                }
-            }
+            var due = await ClaimDueAsync(connection, transaction, map, now, limit, cancellationToken);
 
             var published = 0;
             Exception? failure = null;
@@ -286,61 +196,6 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
             return Task.FromResult(instances.ExecuteNonQuery());
         }, cancellationToken);
 
-    public override async Task<IReadOnlyList<SagaRow>> ListAsync(SagaMap map, string? state, string? flowId, int offset, int limit,
-        CancellationToken cancellationToken)
-    {
-        var where = new List<string>();
-        if (state is not null)
-            where.Add("state = @state");
-        if (flowId is not null)
-            where.Add("flow_id = @flow_id");
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = new SqliteCommand(
-            $"SELECT {RowColumns} FROM {map.Table}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
-            " ORDER BY created_at DESC, correlation_id LIMIT @limit OFFSET @offset", connection);
-        if (state is not null)
-            command.Parameters.AddWithValue("@state", state);
-        if (flowId is not null)
-            command.Parameters.AddWithValue("@flow_id", flowId);
-        command.Parameters.AddWithValue("@limit", limit);
-        command.Parameters.AddWithValue("@offset", offset);
-        return await ReadRowsAsync(command, cancellationToken);
-    }
-
-    public override async Task<IReadOnlyList<SagaHistoryEntry>> HistoryAsync(SagaMap map, Guid correlationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = new SqliteCommand(
-            $"SELECT {HistoryColumns} FROM saga_history WHERE correlation_id = @id AND saga_type = @saga_type ORDER BY id", connection);
-        command.Parameters.AddWithValue("@id", Text(correlationId));
-        command.Parameters.AddWithValue("@saga_type", map.Name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<SagaHistoryEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new SagaHistoryEntry
-            {
-                Sequence = reader.GetInt64(0),
-                SagaType = reader.GetString(1),
-                CorrelationId = Guid.Parse(reader.GetString(2)),
-                OccurredAt = FromMs(reader.GetInt64(3)),
-                Event = reader.GetString(4),
-                FromState = reader.IsDBNull(5) ? null : reader.GetString(5),
-                ToState = reader.IsDBNull(6) ? null : reader.GetString(6),
-                MessageId = reader.IsDBNull(7) ? null : Guid.Parse(reader.GetString(7)),
-                Error = reader.IsDBNull(8) ? null : reader.GetString(8),
-            });
-        }
-        return entries;
-    }
-
-    public override async Task PingAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = new SqliteCommand("SELECT 1", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
-    }
-
     public override async ValueTask DisposeAsync()
     {
         await _writerLock.WaitAsync();
@@ -358,6 +213,40 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
             _writerLock.Release();
         }
     }
+
+    protected override async ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    // changes() is the row count of the statement before, so the history line exists only if the write happened.
+    protected override string ThenAppendHistory(string write) =>
+        write + "; " + InsertHistory +
+        "SELECT @saga_type, @id, @at, @event, @from_state, @to_state, @message_id, @error WHERE changes() = 1;";
+
+    protected override void SetGuid(DbParameter parameter, Guid? value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = value is { } id ? Text(id) : DBNull.Value;
+    }
+
+    protected override void SetTime(DbParameter parameter, DateTimeOffset? value)
+    {
+        parameter.DbType = DbType.Int64;
+        parameter.Value = value is { } at ? Ms(at) : DBNull.Value;
+    }
+
+    protected override void SetDocument(DbParameter parameter, string json)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = json;
+    }
+
+    protected override Guid GetGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+
+    protected override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => FromMs(reader.GetInt64(ordinal));
 
     /// <summary>Runs <paramref name="work"/> in an IMMEDIATE transaction on the writer connection; rolls back if it throws.</summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
@@ -408,42 +297,11 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
         return command;
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    private string Statement(SagaMap map, string kind, Func<string> build) =>
-        _statements.GetOrAdd(map.Table + "/" + kind, _ => build());
-
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = new SqliteCommand(sql, connection, transaction);
         command.ExecuteNonQuery();
     }
-
-    private static async Task<IReadOnlyList<SagaRow>> ReadRowsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<SagaRow>();
-        while (await reader.ReadAsync(cancellationToken))
-            rows.Add(ReadRow(reader));
-        return rows;
-    }
-
-    private static SagaRow ReadRow(SqliteDataReader reader) => new(
-        Guid.Parse(reader.GetString(0)),
-        reader.IsDBNull(1) ? null : reader.GetString(1),
-        reader.IsDBNull(2) ? null : reader.GetString(2),
-        reader.GetInt32(3),
-        reader.GetString(4),
-        FromMs(reader.GetInt64(5)),
-        FromMs(reader.GetInt64(6)),
-        reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
-        reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9));
 
     private static string Text(Guid id) => id.ToString("D");
 

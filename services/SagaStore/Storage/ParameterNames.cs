@@ -1,0 +1,59 @@
+namespace Mlops.SagaStore.Storage;
+
+/// <summary>Names of the parameters in the statements both engines share, spelled as each driver binds them cheapest.</summary>
+/// <remarks>
+/// Npgsql copies a name to strip a leading '@'; Microsoft.Data.Sqlite looks a name without one up under every prefix it
+/// knows. Either would cost an allocation per parameter on every transition, so each engine gets its own spelling.
+/// </remarks>
+internal sealed class ParameterNames
+{
+    public static readonly ParameterNames Bare = new("");
+    public static readonly ParameterNames Prefixed = new("@");
+
+    private readonly string _prefix;
+
+    private ParameterNames(string prefix)
+    {
+        _prefix = prefix;
+        Id = prefix + "id";
+        State = prefix + "state";
+        FlowId = prefix + "flow_id";
+        Data = prefix + "data";
+        At = prefix + "at";
+        FinishedAt = prefix + "finished_at";
+        DeadlineAt = prefix + "deadline_at";
+        DeadlineEvent = prefix + "deadline_event";
+        Expected = prefix + "expected";
+        SagaType = prefix + "saga_type";
+        Event = prefix + "event";
+        FromState = prefix + "from_state";
+        ToState = prefix + "to_state";
+        MessageId = prefix + "message_id";
+        Error = prefix + "error";
+        Now = prefix + "now";
+        Limit = prefix + "limit";
+        Offset = prefix + "offset";
+    }
+
+    public string Id { get; }
+    public string State { get; }
+    public string FlowId { get; }
+    public string Data { get; }
+    public string At { get; }
+    public string FinishedAt { get; }
+    public string DeadlineAt { get; }
+    public string DeadlineEvent { get; }
+    public string Expected { get; }
+    public string SagaType { get; }
+    public string Event { get; }
+    public string FromState { get; }
+    public string ToState { get; }
+    public string MessageId { get; }
+    public string Error { get; }
+    public string Now { get; }
+    public string Limit { get; }
+    public string Offset { get; }
+
+    /// <summary>The parameter of the <paramref name="n"/>-th <c>[SagaIndex]</c> column.</summary>
+    public string Index(int n) => _prefix + "ix" + n;
+}
