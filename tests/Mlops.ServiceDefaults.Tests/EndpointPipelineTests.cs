@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +32,7 @@ public sealed class EndpointPipelineTests : IAsyncLifetime
             bus.AddConsumer<PipelineProbe.BadInputConsumer>();
         });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IMeterFactory>(ProcessMeterFactory.Instance);
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         _app = builder.Build();
         _app.MapDefaultEndpoints();
