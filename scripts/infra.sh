@@ -28,6 +28,8 @@ infra_tools() {
   # kubectl may come from another package (e.g. a cloud SDK); Debian's kubernetes-client only when absent.
   command -v kubectl >/dev/null || infra_apt_install kubernetes-client
   command -v node >/dev/null || infra_apt_install nodejs npm
+  # test.sh counts the TRX results with it.
+  command -v python3 >/dev/null || infra_apt_install python3
 }
 
 infra_rabbitmq() {
