@@ -30,8 +30,6 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         }
     }
 
-    public HttpClient Management => _management;
-
     public static async Task<RabbitMqVirtualHost> CreateAsync(string prefix = "test")
     {
         var management = CreateManagementClient();
@@ -45,7 +43,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     }
 
     /// <summary>Client of the management HTTP API with the credentials from RABBITMQ_MANAGEMENT_URL.</summary>
-    public static HttpClient CreateManagementClient()
+    private static HttpClient CreateManagementClient()
     {
         var url = TestEnvironment.RabbitMqManagementUrl;
         var client = new HttpClient { BaseAddress = new UriBuilder(url) { UserName = "", Password = "", Path = "/" }.Uri };
