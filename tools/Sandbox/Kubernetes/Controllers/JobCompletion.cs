@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Mlops.Sandbox.Kubernetes.Pods;
 
 namespace Mlops.Sandbox.Kubernetes.Controllers;
 
@@ -26,4 +27,7 @@ public sealed class JobCompletion
 
     /// <summary>Env of the first container as its process would see it: literal values, and secretKeyRef and configMapKeyRef values read from the stored objects.</summary>
     public IReadOnlyDictionary<string, string> Env { get; }
+
+    /// <summary>The log of the Job's pod: what the hook writes here is what <c>kubectl logs</c> shows.</summary>
+    public IContainerLog Log { get; init; } = NullContainerLog.Instance;
 }
