@@ -11,8 +11,8 @@ public sealed class MessageRoundTripTests
     /// <summary>Every command and event DESIGN.md names; the brief's three names must stay exactly so.</summary>
     public static readonly string[] DesignedMessages =
     [
-        "ProvisionStack", "StartTraining", "PromoteModel", "ApprovePromotion", "RollbackModel", "ReplaySaga",
-        "SecretsReady", "MinioBucketReady", "BucketNotificationsConfigured", "StackReady", "StackProvisioningFailed",
+        "ProvisionStack", "StartTraining", "PromoteModel", "ApprovePromotion", "RollbackModel", "RetireModel", "ReplaySaga", "CancelSaga", "GetStackStatus",
+        "SecretsReady", "MinioBucketReady", "BucketNotificationsConfigured", "StackReady", "StackProvisioningFailed", "StackStatus",
         "TrainingRunStarted", "TrainingJobSubmitted", "TrainingRunSucceeded", "TrainingRunFailed", "ModelRegistered",
         "PromotionStarted", "ServingRolloutStarted", "ServingRolloutComplete", "ServingRolloutFailed", "ModelRolledBack", "ModelPromoted",
     ];

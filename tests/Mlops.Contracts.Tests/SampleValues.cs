@@ -33,6 +33,8 @@ public static class SampleValues
             list.Add(Create(element));
             return list;
         }
+        if (underlying.IsClass && underlying.Namespace?.StartsWith("Mlops.Contracts", StringComparison.Ordinal) == true)
+            return Create(underlying);
         throw new InvalidOperationException($"No sample value for {type} ({name}): teach SampleValues this type.");
     }
 }
