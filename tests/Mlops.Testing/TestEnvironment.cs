@@ -22,7 +22,7 @@ public static class TestEnvironment
         }
     }
 
-    /// <summary>The fixtures folder of the shared documents, beside the repository.</summary>
+    /// <summary>The sample payloads of the outside systems (<c>tests/fixtures</c>), or <c>MLOPS_FIXTURES_DIR</c>.</summary>
     public static string FixturesDirectory
     {
         get
@@ -30,7 +30,6 @@ public static class TestEnvironment
             var candidates = new[]
             {
                 Environment.GetEnvironmentVariable("MLOPS_FIXTURES_DIR"),
-                Path.Combine(RepositoryRoot, "..", "shared", "fixtures"),
                 Path.Combine(RepositoryRoot, "tests", "fixtures"),
             };
             return candidates.FirstOrDefault(c => c is not null && Directory.Exists(c))
