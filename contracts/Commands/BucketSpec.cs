@@ -5,9 +5,5 @@ public sealed record BucketSpec
 {
     public required string Name { get; init; }
 
-    public IReadOnlyList<string> NotificationEvents { get; init; } = [];
-
-    public string? NotificationPrefix { get; init; }
-
-    public string? NotificationSuffix { get; init; }
+    public IReadOnlyList<BucketNotificationSpec> Notifications { get; init; } = [];
 }
