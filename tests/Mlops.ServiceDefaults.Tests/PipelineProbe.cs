@@ -41,6 +41,8 @@ public static class PipelineProbe
                 MlflowTrackingUri = "http://mlflow:5000",
                 MinioEndpoint = "http://minio:9000",
                 ArtifactBucket = "mlflow",
+                Credentials = new StackCredentials { SecretName = "minio-credentials" },
+                MinioExchange = "mlops-minio-events",
             });
             throw new FormatException($"stack name '{context.Message.StackName}' is not a DNS-1123 label");
         }
