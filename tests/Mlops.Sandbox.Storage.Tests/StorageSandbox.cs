@@ -41,6 +41,10 @@ public sealed class StorageSandbox : IAsyncLifetime
         {
             ["Sandbox:mlflow:ModelVersionReadyDelay"] = "00:00:00.300",
             ["Sandbox:mlflow:WebhookRetryBaseDelay"] = "00:00:00.100",
+            ["Sandbox:mlflow:WebhookRetryJitter"] = "00:00:00",
+            // The receivers of these tests listen on loopback over http, which MLflow refuses unless told otherwise.
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOWED_SCHEMES"] = "http,https",
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS"] = "true",
             ["Sandbox:Kubernetes:JobDuration"] = "00:00:00.200",
             ["Sandbox:Kubernetes:PodStartDelay"] = "00:00:00.100",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ENABLE_{TargetId}"] = "on",
