@@ -10,9 +10,9 @@ namespace Mlops.Sandbox.Storage.Tests;
 
 /// <summary>
 /// A sandbox whose s3 stand-in publishes to a throwaway vhost of the real broker through the AMQP target "PRIMARY"
-/// (fanout exchange <c>minio-events</c>, durable, delivery mode 2), as the product configures MinIO.
+/// (fanout exchange <c>minio-events</c>, durable, delivery mode 2), as the product configures MinIO. Subclasses add settings.
 /// </summary>
-public sealed class StorageSandbox : IAsyncLifetime
+public class StorageSandbox : IAsyncLifetime
 {
     public const string TargetId = "PRIMARY";
     public const string Exchange = "minio-events";
@@ -34,10 +34,13 @@ public sealed class StorageSandbox : IAsyncLifetime
 
     public Uri S3Url => Host.UrlOf("s3");
 
+    /// <summary>Settings added to (or replacing) the fixture's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("storage");
-        _host = await SandboxHost.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Sandbox:mlflow:ModelVersionReadyDelay"] = "00:00:00.300",
             ["Sandbox:mlflow:WebhookRetryBaseDelay"] = "00:00:00.100",
@@ -54,7 +57,11 @@ public sealed class StorageSandbox : IAsyncLifetime
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ROUTING_KEY_{TargetId}"] = "bucketlogs",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DURABLE_{TargetId}"] = "on",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_{TargetId}"] = "2",
-        });
+            ["Sandbox:ModelServer:LoadTime"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in MoreSettings)
+            settings[key] = value;
+        _host = await SandboxHost.StartAsync(settings);
         _broker = await new ConnectionFactory { Uri = _vhost.AmqpUrl }.CreateConnectionAsync();
     }
 
@@ -93,7 +100,21 @@ public sealed class StorageSandbox : IAsyncLifetime
             ? Encoding.UTF8.GetString(bytes)
             : throw new KeyNotFoundException($"header {name}");
 
-    public async Task DisposeAsync()
+    /// <summary>Empties the queue, returning what it held, for tests that read a whole sequence of events.</summary>
+    public async Task<List<BasicGetResult>> DrainAsync(string queue, int expected, string what)
+    {
+        var messages = new List<BasicGetResult>();
+        await using var channel = await _broker!.CreateChannelAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+                messages.Add(message);
+            return messages.Count >= expected;
+        }, what);
+        return messages;
+    }
+
+    public virtual async Task DisposeAsync()
     {
         if (_broker is not null)
             await _broker.DisposeAsync();
