@@ -43,14 +43,21 @@ public sealed partial class ImageLibraries
         return libraries;
     }
 
-    /// <summary>The MLflow version in <paramref name="image"/>: from the setting, else from a version-like tag (<c>v2.21.3</c>), else the default.</summary>
+    /// <summary>
+    /// The MLflow version in <paramref name="image"/>: from the setting (<c>mlflow==3.1.0</c>), else the tag of an
+    /// upstream image (<c>ghcr.io/mlflow/mlflow:v2.21.3</c>), else the default.
+    /// </summary>
     public string MlflowVersionOf(string image)
     {
         if (Of(image).GetValueOrDefault("mlflow") is { } configured)
             return configured;
-        var tag = image.Contains(':', StringComparison.Ordinal) ? image[(image.LastIndexOf(':') + 1)..] : "";
-        return VersionTag().Match(tag) is { Success: true } match ? match.Groups[1].Value : DefaultMlflowVersion;
+        var colon = image.LastIndexOf(':');
+        var upstream = colon > image.LastIndexOf('/') && image[..colon] == UpstreamImage;
+        return upstream && VersionTag().Match(image[(colon + 1)..]) is { Success: true } match ? match.Groups[1].Value : DefaultMlflowVersion;
     }
+
+    /// <summary>MLflow's own image, tagged with the MLflow version it holds.</summary>
+    public const string UpstreamImage = "ghcr.io/mlflow/mlflow";
 
     [GeneratedRegex(@"^v?(\d+\.\d+\.\d+)")]
     private static partial Regex VersionTag();
