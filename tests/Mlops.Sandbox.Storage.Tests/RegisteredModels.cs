@@ -21,12 +21,19 @@ public sealed class RegisteredModels(StorageSandbox sandbox)
         return (run.Text("run_id"), location);
     }
 
-    public async Task UploadAsync(string location, string mlmodel)
+    /// <summary>Bucket <c>mlflow</c>, MLflow's artifact root, as the product provisions it.</summary>
+    public async Task EnsureBucketAsync()
     {
-        var prefix = location["s3://mlflow/".Length..];
         using var minio = sandbox.MinioClient();
         if (!await minio.BucketExistsAsync(new BucketExistsArgs().WithBucket("mlflow")))
             await minio.MakeBucketAsync(new MakeBucketArgs().WithBucket("mlflow"));
+    }
+
+    public async Task UploadAsync(string location, string mlmodel)
+    {
+        var prefix = location["s3://mlflow/".Length..];
+        await EnsureBucketAsync();
+        using var minio = sandbox.MinioClient();
         foreach (var (name, content) in new[] { ("data/model.pth", "weights"), ("requirements.txt", "torch==2.5.1\n"), ("MLmodel", mlmodel) })
         {
             var bytes = Encoding.UTF8.GetBytes(content);

@@ -37,7 +37,7 @@ public class StorageSandbox : IAsyncLifetime
     /// <summary>Settings added to (or replacing) the fixture's own.</summary>
     protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("storage");
         var settings = new Dictionary<string, string?>
@@ -71,12 +71,12 @@ public class StorageSandbox : IAsyncLifetime
     public HttpClient MlflowClient() => new() { BaseAddress = MlflowUrl };
 
     /// <summary>A queue bound to the exchange MinIO publishes to, declared with the same type and flags as MinIO's.</summary>
-    public async Task<string> BindQueueAsync()
+    public async Task<string> BindQueueAsync(string exchange = Exchange)
     {
         await using var channel = await _broker!.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = (await channel.QueueDeclareAsync($"bucket-events-{Guid.NewGuid():N}", durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await channel.QueueBindAsync(queue, Exchange, routingKey: "");
+        await channel.QueueBindAsync(queue, exchange, routingKey: "");
         return queue;
     }
 

@@ -68,6 +68,9 @@ public sealed class ClusterAddresses
                 ? new ClusterRoute { Address = url, StandIn = local }
                 : Refused(url, $"nothing listens on {host}:{port}");
         }
+        // A pod IP or ClusterIP: nothing of the sandbox's listens there (pod-to-pod networking is not acted out).
+        if (IPAddress.TryParse(host, out _))
+            return Refused(url, $"nothing listens on {host}:{port}");
         if (ServiceAddress.ServiceOf(host, podNamespace) is not { } service)
             return Unknown(url);
         var matches = _standIns.SelectMany(s => s.Addresses.Select(a => (s.StandIn, Address: a)))
