@@ -181,8 +181,10 @@ public sealed class S3AuthenticationTests(StorageSandbox sandbox) : IClassFixtur
         using var refused = await http.SendAsync(bad);
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        var stored = await new Botocore(sandbox.S3Url, StorageSandbox.AccessKey, StorageSandbox.SecretKey).OkAsync("get", new { bucket, key = "streamed.bin" });
-        Assert.Equal(Encoding.UTF8.GetString(data), stored.Text("body"));
+        using var minio = sandbox.MinioClient();
+        using var stored = new MemoryStream();
+        await minio.GetObjectAsync(new GetObjectArgs().WithBucket(bucket).WithObject("streamed.bin").WithCallbackStream(s => s.CopyTo(stored)));
+        Assert.Equal(data, stored.ToArray());
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("<Code>SignatureDoesNotMatch</Code>", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(await ExistsAsync(bucket, "tampered.bin"));
@@ -224,8 +226,19 @@ public sealed class S3AuthenticationTests(StorageSandbox sandbox) : IClassFixtur
         return bucket;
     }
 
-    private async Task<bool> ExistsAsync(string bucket, string key) =>
-        (await new Botocore(sandbox.S3Url, StorageSandbox.AccessKey, StorageSandbox.SecretKey).RunAsync("head", new { bucket, key })).GetProperty("ok").GetBoolean();
+    private async Task<bool> ExistsAsync(string bucket, string key)
+    {
+        using var minio = sandbox.MinioClient();
+        try
+        {
+            await minio.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject(key));
+            return true;
+        }
+        catch (ObjectNotFoundException)
+        {
+            return false;
+        }
+    }
 
     public void Dispose() => File.Delete(_file);
 }
