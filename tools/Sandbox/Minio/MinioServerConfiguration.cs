@@ -7,4 +7,7 @@ namespace Mlops.Sandbox.Minio;
 public sealed record MinioServerConfiguration(string RootUser, string RootPassword, IReadOnlyList<AmqpNotificationTarget> Targets, string Origin)
 {
     public IReadOnlyDictionary<string, AmqpNotificationTarget> TargetsByArn => Targets.ToDictionary(t => t.Settings.Arn, StringComparer.Ordinal);
+
+    /// <summary>Never the password: the configuration can be logged.</summary>
+    public override string ToString() => $"MinIO of {Origin}: root user {RootUser}, targets {string.Join(", ", Targets.Select(t => t.Settings.Arn))}";
 }

@@ -54,7 +54,7 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
 
             using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             uploadDeadline.CancelAfter(UploadTimeout);
-            var source = await LogModelAsync(tracking, log, request, run, uploadDeadline.Token, cancellationToken);
+            var source = await LogModelAsync(tracking, log, request, run, podNamespace, uploadDeadline.Token, cancellationToken);
             if (request.RegisteredModelName is { } modelName)
                 await RegisterAsync(tracking, log, request, modelName, source, runId, cancellationToken);
             await tracking.PostAsync("runs/update", new { run_id = runId, status = "FINISHED", end_time = Now() }, cancellationToken);
@@ -145,7 +145,7 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
     }
 
     // MLflow 2: artifacts under the run's artifact URI at model/; MLflow 3: a logged model with its own location.
-    private async Task<string> LogModelAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, JsonObject run,
+    private async Task<string> LogModelAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, JsonObject run, string podNamespace,
         CancellationToken uploadToken, CancellationToken cancellationToken)
     {
         var runId = run["info"]!["run_id"]!.GetValue<string>();
@@ -172,7 +172,7 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
         if (!location.StartsWith("s3://", StringComparison.Ordinal))
             throw new ProgramExitException($"mlflow.exceptions.MlflowException: The sandbox's training stores artifacts on S3 only; the artifact location is {location}");
         var (bucket, prefix) = (location["s3://".Length..].Split('/', 2)[0], location["s3://".Length..].Split('/', 2).ElementAtOrDefault(1)?.Trim('/') ?? "");
-        var s3 = BotoS3Client.From(request.Env, cluster, null, _time);
+        var s3 = BotoS3Client.From(request.Env, cluster, podNamespace, _time);
         try
         {
             foreach (var (name, content) in ModelFiles(request, runId, modelId))
