@@ -15,7 +15,7 @@ public sealed class ModelServerProcess : ProgramProcess
     private readonly string _mlflowVersion;
     private readonly ModelLoader _loader;
     private readonly TimeProvider _time;
-    private ScoringServer? _scoring;
+    private volatile ScoringServer? _scoring;
 
     public ModelServerProcess(ContainerLaunch launch, ServeCommand command, IReadOnlyDictionary<string, string?> libraries, string mlflowVersion, ModelLoader loader, TimeProvider time)
         : base(launch)
