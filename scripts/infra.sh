@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (Debian, as root) and starts on loopback what the tests and the local run need:
-# RabbitMQ with the management and shovel plugins, PostgreSQL, kubectl, s3cmd and the Node packages.
+# RabbitMQ with the management and shovel plugins, PostgreSQL, kubectl, s3cmd, botocore, awscli and the Node packages.
 # Sourced by test.sh and run.sh; exports RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL and POSTGRES_URL.
 # A server that is already given through RABBITMQ_URL / POSTGRES_URL is used as it is.
 set -euo pipefail
@@ -25,6 +25,8 @@ infra_apt_install() {
 
 infra_tools() {
   infra_apt_install s3cmd curl ca-certificates
+  # The S3 clients the storage tests prove the MinIO stand-in with: botocore (what MLflow uses for s3://) and awscli.
+  infra_apt_install python3-boto3 awscli
   # kubectl may come from another package (e.g. a cloud SDK); Debian's kubernetes-client only when absent.
   command -v kubectl >/dev/null || infra_apt_install kubernetes-client
   command -v node >/dev/null || infra_apt_install nodejs npm

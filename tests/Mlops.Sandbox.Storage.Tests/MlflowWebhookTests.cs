@@ -72,6 +72,88 @@ public sealed class MlflowWebhookTests(StorageSandbox sandbox) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Should_resend_the_same_delivery_id_timestamp_and_signature_after_a_500()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1, failStatus: 500);
+        using var http = sandbox.MlflowClient();
+        var name = $"model-{Guid.NewGuid():N}";
+        await CreateWebhookAsync(http, receiver, ("registered_model", "created"));
+
+        await http.OkAsync(HttpMethod.Post, "registered-models/create", new { name });
+        await Eventually.HoldsAsync(() => Mine(receiver, name).Any(d => d.AnsweredStatus == 200), "the delivery taken after the 500");
+
+        var (refused, taken) = (Mine(receiver, name)[0], Mine(receiver, name)[1]);
+        Assert.Equal([500, 200], Mine(receiver, name).Select(d => d.AnsweredStatus));
+        Assert.Equal((refused.DeliveryId, refused.Timestamp, refused.Signature, refused.Body), (taken.DeliveryId, taken.Timestamp, taken.Signature, taken.Body));
+        Assert.True(WebhookSignature.Verify(Secret, taken.DeliveryId, taken.Timestamp, taken.Body, taken.Signature));
+    }
+
+    [Fact]
+    public async Task Should_wait_as_long_as_retry_after_says_before_the_retry()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1, failStatus: 429, retryAfter: "1");
+        using var http = sandbox.MlflowClient();
+        var name = $"model-{Guid.NewGuid():N}";
+        await CreateWebhookAsync(http, receiver, ("registered_model", "created"));
+
+        await http.OkAsync(HttpMethod.Post, "registered-models/create", new { name });
+        await Eventually.HoldsAsync(() => Mine(receiver, name).Any(d => d.AnsweredStatus == 200), "the delivery taken after the 429");
+
+        // urllib3 retries at once without the header (the base delay here is 0.1 s); with it, it waits the second out.
+        var deliveries = Mine(receiver, name);
+        Assert.Equal(deliveries[0].DeliveryId, deliveries[1].DeliveryId);
+        Assert.True(deliveries[1].At - deliveries[0].At >= TimeSpan.FromMilliseconds(950), $"retried after {(deliveries[1].At - deliveries[0].At).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Should_send_mlflows_example_payload_from_the_test_endpoint()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var http = sandbox.MlflowClient();
+        var id = await CreateWebhookAsync(http, receiver, ("model_version_alias", "created"), ("model_version", "created"));
+
+        var tested = (await http.OkAsync(HttpMethod.Post, $"webhooks/{id}/test", new { @event = new { entity = "MODEL_VERSION", action = "CREATED" } })).GetProperty("result");
+
+        Assert.True(tested.GetProperty("success").GetBoolean());
+        var body = JsonDocument.Parse(Assert.Single(receiver.Deliveries).Body).RootElement;
+        Assert.Equal(("model_version", "created"), (body.Text("entity"), body.Text("action")));
+        var data = body.GetProperty("data");
+        Assert.Equal(("example_model", "1", "models:/123", "abcd1234abcd5678", "An example model version"),
+            (data.Text("name"), data.Text("version"), data.Text("source"), data.Text("run_id"), data.Text("description")));
+        Assert.Equal("example_value", data.GetProperty("tags").Text("example_key"));
+    }
+
+    [Fact]
+    public async Task Should_retry_the_test_delivery_and_report_the_final_answer()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1, failStatus: 503);
+        using var http = sandbox.MlflowClient();
+        var id = await CreateWebhookAsync(http, receiver, ("model_version_alias", "deleted"));
+
+        var tested = (await http.OkAsync(HttpMethod.Post, $"webhooks/{id}/test", new { })).GetProperty("result");
+
+        Assert.Equal((true, 200), (tested.GetProperty("success").GetBoolean(), tested.GetProperty("response_status").GetInt32()));
+        Assert.Equal([503, 200], receiver.Deliveries.Select(d => d.AnsweredStatus));
+        Assert.Equal("{\"name\": \"example_model\", \"alias\": \"example_alias\"}".Replace(" ", "", StringComparison.Ordinal),
+            JsonDocument.Parse(receiver.Deliveries.Last().Body).RootElement.GetProperty("data").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_accept_http_and_private_addresses_with_both_settings_on()
+    {
+        using var http = sandbox.MlflowClient();
+
+        var created = await http.OkAsync(HttpMethod.Post, "webhooks", new
+        {
+            name = "private-http",
+            url = "http://10.0.0.7:8080/hooks/mlflow",
+            events = new[] { new { entity = "model_version", action = "created" } },
+        });
+
+        Assert.Equal("http://10.0.0.7:8080/hooks/mlflow", created.GetProperty("webhook").Text("url"));
+    }
+
+    [Fact]
     public async Task Should_list_get_test_and_delete_webhooks()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -76,10 +76,8 @@ public sealed class ObjectListingTests(StorageSandbox sandbox) : IClassFixture<S
     public async Task Should_reject_an_unknown_encoding_type_as_minio_does()
     {
         var (bucket, _) = await ArtifactsAsync();
-        using var http = new HttpClient { BaseAddress = sandbox.S3Url };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{bucket}?list-type=2&encoding-type=base64");
-        request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={StorageSandbox.AccessKey}/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0");
+        using var http = new HttpClient();
+        using var request = SignedRequests.Signed(HttpMethod.Get, new Uri(sandbox.S3Url, $"{bucket}?list-type=2&encoding-type=base64"), StorageSandbox.AccessKey, StorageSandbox.SecretKey);
 
         using var response = await http.SendAsync(request);
 

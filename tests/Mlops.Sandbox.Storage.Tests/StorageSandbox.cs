@@ -10,9 +10,9 @@ namespace Mlops.Sandbox.Storage.Tests;
 
 /// <summary>
 /// A sandbox whose s3 stand-in publishes to a throwaway vhost of the real broker through the AMQP target "PRIMARY"
-/// (fanout exchange <c>minio-events</c>, durable, delivery mode 2), as the product configures MinIO.
+/// (fanout exchange <c>minio-events</c>, durable, delivery mode 2), as the product configures MinIO. Subclasses add settings.
 /// </summary>
-public sealed class StorageSandbox : IAsyncLifetime
+public class StorageSandbox : IAsyncLifetime
 {
     public const string TargetId = "PRIMARY";
     public const string Exchange = "minio-events";
@@ -34,13 +34,20 @@ public sealed class StorageSandbox : IAsyncLifetime
 
     public Uri S3Url => Host.UrlOf("s3");
 
-    public async Task InitializeAsync()
+    /// <summary>Settings added to (or replacing) the fixture's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("storage");
-        _host = await SandboxHost.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Sandbox:mlflow:ModelVersionReadyDelay"] = "00:00:00.300",
             ["Sandbox:mlflow:WebhookRetryBaseDelay"] = "00:00:00.100",
+            ["Sandbox:mlflow:WebhookRetryJitter"] = "00:00:00",
+            // The receivers of these tests listen on loopback over http, which MLflow refuses unless told otherwise.
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOWED_SCHEMES"] = "http,https",
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS"] = "true",
             ["Sandbox:Kubernetes:JobDuration"] = "00:00:00.200",
             ["Sandbox:Kubernetes:PodStartDelay"] = "00:00:00.100",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ENABLE_{TargetId}"] = "on",
@@ -50,7 +57,11 @@ public sealed class StorageSandbox : IAsyncLifetime
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_ROUTING_KEY_{TargetId}"] = "bucketlogs",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DURABLE_{TargetId}"] = "on",
             [$"Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_{TargetId}"] = "2",
-        });
+            ["Sandbox:ModelServer:LoadTime"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in MoreSettings)
+            settings[key] = value;
+        _host = await SandboxHost.StartAsync(settings);
         _broker = await new ConnectionFactory { Uri = _vhost.AmqpUrl }.CreateConnectionAsync();
     }
 
@@ -60,12 +71,12 @@ public sealed class StorageSandbox : IAsyncLifetime
     public HttpClient MlflowClient() => new() { BaseAddress = MlflowUrl };
 
     /// <summary>A queue bound to the exchange MinIO publishes to, declared with the same type and flags as MinIO's.</summary>
-    public async Task<string> BindQueueAsync()
+    public async Task<string> BindQueueAsync(string exchange = Exchange)
     {
         await using var channel = await _broker!.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = (await channel.QueueDeclareAsync($"bucket-events-{Guid.NewGuid():N}", durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await channel.QueueBindAsync(queue, Exchange, routingKey: "");
+        await channel.QueueBindAsync(queue, exchange, routingKey: "");
         return queue;
     }
 
@@ -89,7 +100,21 @@ public sealed class StorageSandbox : IAsyncLifetime
             ? Encoding.UTF8.GetString(bytes)
             : throw new KeyNotFoundException($"header {name}");
 
-    public async Task DisposeAsync()
+    /// <summary>Empties the queue, returning what it held, for tests that read a whole sequence of events.</summary>
+    public async Task<List<BasicGetResult>> DrainAsync(string queue, int expected, string what)
+    {
+        var messages = new List<BasicGetResult>();
+        await using var channel = await _broker!.CreateChannelAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+                messages.Add(message);
+            return messages.Count >= expected;
+        }, what);
+        return messages;
+    }
+
+    public virtual async Task DisposeAsync()
     {
         if (_broker is not null)
             await _broker.DisposeAsync();

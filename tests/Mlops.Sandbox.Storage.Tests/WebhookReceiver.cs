@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mlops.Sandbox.Storage.Tests;
 
-/// <summary>An HTTP endpoint on a free loopback port that records webhook deliveries and can answer 503 at first.</summary>
+/// <summary>An HTTP endpoint on a free loopback port that records webhook deliveries and can answer an error status at first.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -23,8 +23,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>Starts listening; the first <paramref name="failFirst"/> deliveries get 503.</summary>
-    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
+    /// <summary>
+    /// Starts listening; the first <paramref name="failFirst"/> deliveries get <paramref name="failStatus"/>, with a
+    /// <c>Retry-After</c> header when <paramref name="retryAfter"/> is given.
+    /// </summary>
+    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, int failStatus = 503, string? retryAfter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -35,14 +38,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
-            var status = Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? 503 : 200;
+            var failing = Interlocked.Decrement(ref receiver._failuresLeft) >= 0;
+            var status = failing ? failStatus : 200;
+            if (failing && retryAfter is not null)
+                http.Response.Headers.RetryAfter = retryAfter;
             receiver.Deliveries.Enqueue(new ReceivedDelivery(
                 http.Request.Headers["X-MLflow-Delivery-Id"].ToString(),
                 http.Request.Headers["X-MLflow-Timestamp"].ToString(),
                 http.Request.Headers["X-MLflow-Signature"].ToString(),
                 http.Request.ContentType ?? "",
                 body,
-                status));
+                status,
+                DateTimeOffset.UtcNow));
             return Results.StatusCode(status);
         });
         await app.StartAsync();

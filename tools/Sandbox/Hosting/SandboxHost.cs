@@ -2,11 +2,13 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Mlops.Sandbox.Cluster;
 using Mlops.Sandbox.Control;
 using Mlops.Sandbox.Faults;
 using Mlops.Sandbox.Kubernetes;
 using Mlops.Sandbox.Minio;
 using Mlops.Sandbox.Mlflow;
+using Mlops.Sandbox.Programs;
 using Mlops.Sandbox.Training;
 
 namespace Mlops.Sandbox.Hosting;
@@ -64,9 +66,15 @@ public sealed class SandboxHost : IAsyncDisposable
     // The composition: one line per stand-in, printed in this order.
     private static IEnumerable<StandIn> Compose(SandboxContext context)
     {
-        var mlflow = new MlflowStandIn(context);
-        var s3 = new MinioStandIn(context);
-        context.JobCompletionHooks.Add(new TrainingJobHook(mlflow, s3));
+        var cluster = new ClusterAddresses(context);
+        var mlflow = new MlflowStandIn(context, cluster);
+        var s3 = new MinioStandIn(context, cluster);
+        cluster.Add(mlflow);
+        cluster.Add(s3);
+        context.JobCompletionHooks.Add(new TrainingJobHook(cluster));
+        context.ContainerPrograms.Add(new ModelServerProgram(cluster, context.SectionOf("ModelServer")));
+        context.ContainerPrograms.Add(new MinioServerProgram(s3));
+        context.ContainerPrograms.Add(new MlflowServerProgram(mlflow, new ImageLibraries(context.SectionOf("ModelServer"))));
         yield return new KubernetesStandIn(context);
         yield return mlflow;
         yield return s3;

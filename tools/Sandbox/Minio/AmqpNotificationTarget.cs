@@ -10,7 +10,8 @@ namespace Mlops.Sandbox.Minio;
 /// declared with the configured type and flags before every publish, content type application/json, headers
 /// <c>minio-bucket</c> and <c>minio-event</c>, no message id, the configured delivery mode. Messages leave in the order
 /// they were queued. With a queue directory they are stored first and resent until the broker takes them; without
-/// one, a message that cannot be sent is lost (MinIO logs it and moves on).
+/// one, a message that cannot be sent is lost (MinIO logs it and moves on). <see cref="EventDelivery"/> can make each
+/// message leave several times and shuffle the order of messages queued close together.
 /// </summary>
 public sealed class AmqpNotificationTarget : IAsyncDisposable
 {
@@ -23,9 +24,10 @@ public sealed class AmqpNotificationTarget : IAsyncDisposable
     private long _stored;
     private long _sent;
 
-    public AmqpNotificationTarget(AmqpTargetSettings settings, ILogger logger, TimeProvider time)
+    public AmqpNotificationTarget(AmqpTargetSettings settings, ILogger logger, TimeProvider time, EventDelivery? delivery = null)
     {
         Settings = settings;
+        Delivery = delivery ?? EventDelivery.InWriteOrder;
         _logger = logger;
         _time = time;
         if (settings.QueueDirectory is { } directory)
@@ -35,40 +37,75 @@ public sealed class AmqpNotificationTarget : IAsyncDisposable
 
     public AmqpTargetSettings Settings { get; }
 
+    public EventDelivery Delivery { get; }
+
     /// <summary>How long a stored event waits before the next try while the broker is away.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages the broker has taken so far.</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
-    public void Enqueue(MinioEventMessage message) => _queue.Writer.TryWrite(message);
+    public void Enqueue(MinioEventMessage message)
+    {
+        for (var copy = 0; copy < Delivery.Copies; copy++)
+            _queue.Writer.TryWrite(message);
+    }
 
     private async Task SendAllAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var message in _queue.Reader.ReadAllAsync(cancellationToken))
+            while (await _queue.Reader.WaitToReadAsync(cancellationToken))
             {
-                if (Settings.QueueDirectory is null)
+                foreach (var message in EventDelivery.Shuffle(await NextBatchAsync(cancellationToken)))
                 {
-                    try
+                    if (Settings.QueueDirectory is null)
                     {
-                        await PublishAsync(message, cancellationToken);
+                        try
+                        {
+                            await PublishAsync(message, cancellationToken);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            _logger.LogError(ex, "Dropped {Event} on {Bucket} for {Arn}: the broker did not take it", message.Event, message.Bucket, Settings.Arn);
+                        }
+                        continue;
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        _logger.LogError(ex, "Dropped {Event} on {Bucket} for {Arn}: the broker did not take it", message.Event, message.Bucket, Settings.Arn);
-                    }
-                    continue;
+                    await StoreAsync(message, cancellationToken);
                 }
-                await StoreAsync(message, cancellationToken);
-                await SendStoredAsync(cancellationToken);
+                if (Settings.QueueDirectory is not null)
+                    await SendStoredAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping: what is stored stays for the next start, as with MinIO's queue_dir.
         }
+    }
+
+    // The queued messages; with a shuffle window, also those that arrive within it after the first.
+    private async Task<List<MinioEventMessage>> NextBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<MinioEventMessage>();
+        while (_queue.Reader.TryRead(out var queued))
+            batch.Add(queued);
+        if (Delivery.ShuffleWindow <= TimeSpan.Zero || batch.Count == 0)
+            return batch;
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        window.CancelAfter(Delivery.ShuffleWindow);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(window.Token))
+            {
+                while (_queue.Reader.TryRead(out var queued))
+                    batch.Add(queued);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The window is over.
+        }
+        return batch;
     }
 
     private async Task StoreAsync(MinioEventMessage message, CancellationToken cancellationToken)

@@ -1,23 +1,35 @@
+using System.Text.Json;
 using System.Threading.Channels;
 
 namespace Mlops.Sandbox.Minio;
 
-/// <summary>The notification configuration of each bucket and the AMQP targets events go to.</summary>
+/// <summary>
+/// The notification configuration of each bucket, and the announcing of object changes to the AMQP targets of the
+/// MinIO server that currently is the stand-in. With a file, configurations are kept there and read back at start,
+/// as MinIO keeps them in its data directory.
+/// </summary>
 public sealed class BucketNotifications : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IReadOnlyList<QueueConfiguration>> _byBucket = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AmqpNotificationTarget> _targets;
+    private readonly Func<MinioServerConfiguration> _server;
     private readonly MinioDeployment _deployment;
+    private readonly string? _file;
     private readonly Channel<Task<IReadOnlyList<ObjectChange>>> _changes = Channel.CreateUnbounded<Task<IReadOnlyList<ObjectChange>>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _logger;
     private readonly Task _announcer;
 
-    public BucketNotifications(IEnumerable<AmqpNotificationTarget> targets, MinioDeployment deployment, ILogger logger)
+    /// <param name="server">The server whose targets receive events, asked at every event (it changes when an in-cluster MinIO starts).</param>
+    /// <param name="file">Where configurations are kept across restarts; null keeps them in memory only.</param>
+    public BucketNotifications(Func<MinioServerConfiguration> server, MinioDeployment deployment, ILogger logger, string? file = null)
     {
-        _targets = targets.ToDictionary(t => t.Settings.Arn, StringComparer.Ordinal);
+        _server = server;
         _deployment = deployment;
         _logger = logger;
+        _file = file;
+        Load();
         _announcer = Task.Run(AnnounceAllAsync);
     }
 
@@ -43,10 +55,10 @@ public sealed class BucketNotifications : IAsyncDisposable
         }
     }
 
-    /// <summary>ARNs a bucket may subscribe to, e.g. <c>arn:minio:sqs::PRIMARY:amqp</c>.</summary>
-    public IReadOnlySet<string> Arns => _targets.Keys.ToHashSet(StringComparer.Ordinal);
+    /// <summary>ARNs a bucket may subscribe to, e.g. <c>arn:minio:sqs::PRIMARY:amqp</c>: the current server's targets.</summary>
+    public IReadOnlySet<string> Arns => _server().Targets.Select(t => t.Settings.Arn).ToHashSet(StringComparer.Ordinal);
 
-    public IReadOnlyList<AmqpNotificationTarget> Targets => _targets.Values.ToList();
+    public IReadOnlyList<AmqpNotificationTarget> Targets => _server().Targets;
 
     public void Set(string bucket, IReadOnlyList<QueueConfiguration> queues)
     {
@@ -56,6 +68,7 @@ public sealed class BucketNotifications : IAsyncDisposable
                 _byBucket.Remove(bucket);
             else
                 _byBucket[bucket] = queues;
+            Save();
         }
     }
 
@@ -72,18 +85,38 @@ public sealed class BucketNotifications : IAsyncDisposable
         if (arns.Count == 0)
             return;
         var message = MinioEventMessage.For(change, _deployment);
+        var targets = _server().TargetsByArn;
         foreach (var arn in arns)
         {
-            if (_targets.TryGetValue(arn, out var target))
+            if (targets.TryGetValue(arn, out var target))
                 target.Enqueue(message);
+            else
+                _logger.LogError("{Event} on {Bucket} not sent: the server has no target {Arn}", change.EventName, change.Bucket, arn);
         }
+    }
+
+    private void Load()
+    {
+        if (_file is null || !File.Exists(_file))
+            return;
+        var stored = JsonSerializer.Deserialize<Dictionary<string, List<QueueConfiguration>>>(File.ReadAllText(_file), s_json) ?? [];
+        foreach (var (bucket, queues) in stored)
+            _byBucket[bucket] = queues;
+    }
+
+    // Written whole and renamed into place, so a crash leaves the old file or the new one.
+    private void Save()
+    {
+        if (_file is null)
+            return;
+        var temporary = _file + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(_byBucket, s_json));
+        File.Move(temporary, _file, overwrite: true);
     }
 
     public async ValueTask DisposeAsync()
     {
         _changes.Writer.TryComplete();
         await _announcer;
-        foreach (var target in _targets.Values)
-            await target.DisposeAsync();
     }
 }

@@ -51,6 +51,9 @@ public sealed class S3Exception : Exception
         http.Response.StatusCode = StatusCode;
         http.Response.ContentType = "application/xml";
         http.Response.Headers["x-amz-request-id"] = requestId;
+        // A HEAD answer has no body: clients see only the status (botocore: "An error occurred (403) … Forbidden").
+        if (HttpMethods.IsHead(http.Request.Method))
+            return;
         await http.Response.WriteAsync(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
             $"<Error><Code>{Code}</Code><Message>{SecurityElement.Escape(Message)}</Message>" +

@@ -7,9 +7,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Mlops.Sandbox.Minio;
 
 /// <summary>
-/// The MinIO stand-in's front door: answers MinIO's bucket-notification API itself and forwards every other S3
-/// request to s3rver. After a successful object create (PUT, Copy, CompleteMultipartUpload) or delete it queues the
-/// event MinIO would send, before the client sees the answer.
+/// The MinIO stand-in's front door: verifies every request's signature as MinIO does (anonymous requests are refused:
+/// every bucket is private), answers MinIO's health checks and bucket-notification API itself and forwards every other
+/// S3 request to s3rver, which then only stores. After a successful object create (PUT, Copy, CompleteMultipartUpload)
+/// or a delete of an object that existed it queues the event MinIO would send, before the client sees the answer.
 /// </summary>
 public sealed class S3Proxy : IDisposable
 {
@@ -20,7 +21,6 @@ public sealed class S3Proxy : IDisposable
 
     private readonly IHttpForwarder _forwarder;
     private readonly Uri _s3rver;
-    private readonly MinioOptions _options;
     private readonly BucketNotifications _notifications;
     private readonly TimeProvider _time;
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
@@ -31,14 +31,18 @@ public sealed class S3Proxy : IDisposable
         UseCookies = false,
     });
     private readonly HttpClient _lookups;
+    private readonly S3Authenticator _authenticator;
+    private readonly Func<string, S3User?> _users;
 
-    public S3Proxy(IHttpForwarder forwarder, Uri s3rver, MinioOptions options, BucketNotifications notifications, TimeProvider time)
+    /// <param name="users">The user an access key belongs to on the current server, or null.</param>
+    public S3Proxy(IHttpForwarder forwarder, Uri s3rver, MinioOptions options, BucketNotifications notifications, Func<string, S3User?> users, TimeProvider time)
     {
         _forwarder = forwarder;
         _s3rver = s3rver;
-        _options = options;
         _notifications = notifications;
+        _users = users;
         _time = time;
+        _authenticator = new S3Authenticator(time, options.Region);
         _lookups = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = s3rver };
     }
 
@@ -48,6 +52,10 @@ public sealed class S3Proxy : IDisposable
         var (bucket, key) = S3RequestPath.Parse(http);
         try
         {
+            if (HealthCheck(http))
+                return;
+            var caller = await _authenticator.AuthenticateAsync(http, _users, http.RequestAborted);
+            Authorize(http, caller);
             if (bucket.Length > 0 && key.Length == 0 && http.Request.Query.ContainsKey("notification")
                 && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)))
             {
@@ -57,11 +65,14 @@ public sealed class S3Proxy : IDisposable
             if (IsListing(http, bucket, key) && http.Request.Query.TryGetValue("encoding-type", out var encoding)
                 && encoding.ToString().Length > 0 && !string.Equals(encoding, "url", StringComparison.OrdinalIgnoreCase))
                 throw new S3Exception(400, "InvalidArgument", "Invalid Encoding Method specified in Request");
-            var deletedKeys = IsMultiDelete(http, bucket, key) ? await DeletedKeysAsync(http) : [];
-            var transformer = new EventTransformer(this, bucket, key, requestId, deletedKeys);
+            var deletedKeys = IsMultiDelete(http, bucket, key) ? await ExistingAsync(bucket, await DeletedKeysAsync(http), http.RequestAborted) : [];
+            var deletesObject = HttpMethods.IsDelete(http.Request.Method) && key.Length > 0 && !http.Request.Query.ContainsKey("uploadId")
+                && (await ExistingAsync(bucket, [key], http.RequestAborted)).Count > 0;
+            var transformer = new EventTransformer(this, bucket, key, requestId, caller, deletedKeys, deletesObject);
             var error = await _forwarder.SendAsync(http, _s3rver.ToString(), _invoker, ForwarderRequestConfig.Empty, transformer);
             if (error != ForwarderError.None && !http.Response.HasStarted)
-                throw new S3Exception(503, "ServiceUnavailable", $"The storage backend did not answer ({error}).");
+                throw new S3Exception(503, "ServiceUnavailable",
+                    $"The storage backend did not answer ({error}: {http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message}).");
         }
         catch (S3Exception ex)
         {
@@ -69,9 +80,29 @@ public sealed class S3Proxy : IDisposable
         }
     }
 
+    // MinIO answers its health checks without authentication (Kubernetes probes and load balancers call them).
+    private static bool HealthCheck(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        if (!path.StartsWith("/minio/health/", StringComparison.Ordinal) || !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+            return false;
+        http.Response.StatusCode = path is "/minio/health/live" or "/minio/health/ready" or "/minio/health/cluster" or "/minio/health/cluster/read" ? 200 : 404;
+        return true;
+    }
+
+    // Every bucket is private, as MinIO creates them: nothing for anonymous callers, and only reads for read-only users.
+    private static void Authorize(HttpContext http, S3Caller caller)
+    {
+        if (caller.User is null)
+            throw S3Authenticator.AccessDenied();
+        var method = http.Request.Method;
+        if (caller.User.ReadOnly && !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+            throw S3Authenticator.AccessDenied();
+        http.Items[typeof(S3Caller)] = caller;
+    }
+
     private async Task NotificationApiAsync(HttpContext http, string bucket, string requestId)
     {
-        RequireCredentials(http);
         using (var head = await _lookups.SendAsync(new HttpRequestMessage(HttpMethod.Head, Uri.EscapeDataString(bucket)), http.RequestAborted))
         {
             if (head.StatusCode == HttpStatusCode.NotFound)
@@ -92,29 +123,21 @@ public sealed class S3Proxy : IDisposable
         http.Response.StatusCode = 200;
     }
 
-    // MinIO checks the signature; s3rver and this proxy only check that the access key is the configured one.
-    private void RequireCredentials(HttpContext http)
+    // MinIO announces a delete only for an object that was there.
+    private async Task<IReadOnlyList<string>> ExistingAsync(string bucket, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var accessKey = AccessKeyOf(http.Request);
-        if (accessKey.Length == 0)
-            throw new S3Exception(403, "AccessDenied", "Access Denied.");
-        if (accessKey != _options.RootUser)
-            throw new S3Exception(403, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records.");
+        var existing = new List<string>();
+        foreach (var candidate in keys)
+        {
+            using var head = await _lookups.SendAsync(new HttpRequestMessage(HttpMethod.Head, ObjectPath(bucket, candidate)), cancellationToken);
+            if (head.IsSuccessStatusCode)
+                existing.Add(candidate);
+        }
+        return existing;
     }
 
-    /// <summary>The access key a request was signed with (SigV4 or V2 header, or a presigned URL).</summary>
-    public static string AccessKeyOf(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        var credential = authorization.IndexOf("Credential=", StringComparison.Ordinal);
-        if (credential >= 0)
-            return authorization[(credential + "Credential=".Length)..].Split('/')[0];
-        if (authorization.StartsWith("AWS ", StringComparison.Ordinal))
-            return authorization[4..].Split(':')[0];
-        if (request.Query.TryGetValue("X-Amz-Credential", out var presigned))
-            return presigned.ToString().Split('/')[0];
-        return request.Query.TryGetValue("AWSAccessKeyId", out var v2) ? v2.ToString() : "";
-    }
+    private static string ObjectPath(string bucket, string key) =>
+        string.Join('/', new[] { bucket }.Concat(key.Split('/')).Select(Uri.EscapeDataString));
 
     // A bucket GET without a subresource lists objects (ListObjects, or ListObjectsV2 with list-type=2).
     private static bool IsListing(HttpContext http, string bucket, string key) =>
@@ -143,8 +166,7 @@ public sealed class S3Proxy : IDisposable
 
     private async Task<IReadOnlyList<ObjectChange>> CreatedAsync(ObjectChange change)
     {
-        var path = string.Join('/', new[] { change.Bucket }.Concat(change.Key.Split('/')).Select(Uri.EscapeDataString));
-        using var head = await _lookups.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var head = await _lookups.SendAsync(new HttpRequestMessage(HttpMethod.Head, ObjectPath(change.Bucket, change.Key)));
         if (!head.IsSuccessStatusCode)
             return [];
         var contentType = head.Content.Headers.ContentType?.ToString() ?? "";
@@ -178,9 +200,27 @@ public sealed class S3Proxy : IDisposable
         _lookups.Dispose();
     }
 
-    /// <summary>Copies s3rver's answer and, when the operation succeeded, queues its events before the answer is sent.</summary>
-    private sealed class EventTransformer(S3Proxy proxy, string bucket, string key, string requestId, IReadOnlyList<string> deletedKeys) : HttpTransformer
+    /// <summary>
+    /// Sends the verified request on to s3rver without its signature, copies s3rver's answer and, when the operation
+    /// succeeded, queues its events before the answer is sent.
+    /// </summary>
+    private sealed class EventTransformer(S3Proxy proxy, string bucket, string key, string requestId, S3Caller caller, IReadOnlyList<string> deletedKeys, bool deletesObject) : HttpTransformer
     {
+        // s3rver accepts any signature of a key it knows; the proxy has verified the real one already.
+        public override async ValueTask TransformRequestAsync(HttpContext http, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(http, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.Remove("Authorization");
+            proxyRequest.Headers.Remove("x-amz-date");
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "AWS S3RVER:verified-by-the-minio-stand-in");
+            proxyRequest.Headers.Date = proxy._time.GetUtcNow();
+            var query = S3RawRequest.EncodedQuery(http).Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Where(p => !S3Authenticator.IsSignatureParameter(S3RawRequest.Unescape(p.Split('=', 2)[0])));
+            var forwardedQuery = string.Join('&', query);
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, http.Request.Path,
+                forwardedQuery.Length > 0 ? new QueryString("?" + forwardedQuery) : QueryString.Empty);
+        }
+
         public override async ValueTask<bool> TransformResponseAsync(HttpContext http, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
             var copy = await base.TransformResponseAsync(http, proxyResponse, cancellationToken);
@@ -211,7 +251,7 @@ public sealed class S3Proxy : IDisposable
             {
                 proxy._notifications.Enqueue(proxy.CreatedAsync(Change(http, MinioEventName.ObjectCreatedCompleteMultipartUpload, key)));
             }
-            else if (HttpMethods.IsDelete(request.Method) && !query.ContainsKey("uploadId"))
+            else if (deletesObject)
             {
                 proxy._notifications.Enqueue(Task.FromResult<IReadOnlyList<ObjectChange>>([Change(http, MinioEventName.ObjectRemovedDelete, key)]));
             }
@@ -241,7 +281,7 @@ public sealed class S3Proxy : IDisposable
             EventName = eventName,
             Bucket = bucket,
             Key = objectKey,
-            PrincipalId = AccessKeyOf(http.Request),
+            PrincipalId = caller.PrincipalId,
             SourceIp = http.Connection.RemoteIpAddress?.ToString() ?? "",
             UserAgent = http.Request.Headers.UserAgent.ToString(),
             RequestId = requestId,

@@ -35,8 +35,6 @@ public sealed class S3rverProcess : IAsyncDisposable
         };
         start.Environment["S3RVER_DIRECTORY"] = temporaryData ?? options.DataDirectory;
         start.Environment["S3RVER_PORT"] = "0";
-        start.Environment["MINIO_ROOT_USER"] = options.RootUser;
-        start.Environment["MINIO_ROOT_PASSWORD"] = options.RootPassword;
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         try

@@ -95,6 +95,17 @@ public static class MlflowApi
             ["metrics"] = new JsonArray(tracking.MetricHistory(r.String("run_id") ?? r.Required("run_uuid"), r.Required("metric_key")).Select(m => (JsonNode)m.ToJson()).ToArray()),
         });
 
+        // Logged models (MLflow 3)
+        Post(app, "logged-models", r => new JsonObject
+        {
+            ["model"] = tracking.CreateLoggedModel(r.Required("experiment_id"), r.String("name"), r.String("source_run_id"), r.String("model_type"), r.Tags("params"), r.Tags()).ToJson(),
+        });
+        Get(app, "logged-models/{model_id}", r => new JsonObject { ["model"] = tracking.GetLoggedModel(r.Required("model_id")).ToJson() });
+        Patch(app, "logged-models/{model_id}", r => new JsonObject
+        {
+            ["model"] = tracking.FinalizeLoggedModel(r.Required("model_id"), r.Required("status")).ToJson(),
+        });
+
         // Registered models
         Post(app, "registered-models/create", r => new JsonObject
         {
@@ -152,9 +163,16 @@ public static class MlflowApi
         });
 
         // Model versions
-        Post(app, "model-versions/create", r => new JsonObject
+        Post(app, "model-versions/create", r =>
         {
-            ["model_version"] = registry.CreateModelVersion(r.Required("name"), r.Required("source"), r.String("run_id"), r.Tags(), r.String("run_link"), r.String("description")).ToJson(),
+            // MLflow 3 registers a logged model by its URI; the version then points at the logged model's artifacts.
+            var source = r.Required("source");
+            var modelId = r.String("model_id") ?? (source.StartsWith("models:/m-", StringComparison.Ordinal) ? source["models:/".Length..] : null);
+            var loggedModel = modelId is { Length: > 0 } ? tracking.GetLoggedModel(modelId) : null;
+            return new JsonObject
+            {
+                ["model_version"] = registry.CreateModelVersion(r.Required("name"), source, r.String("run_id") ?? loggedModel?.SourceRunId, r.Tags(), r.String("run_link"), r.String("description"), loggedModel).ToJson(),
+            };
         });
         Get(app, "model-versions/get", r => new JsonObject { ["model_version"] = registry.GetModelVersion(r.Required("name"), r.Required("version")).ToJson() });
         Get(app, "model-versions/search", r =>
@@ -169,7 +187,7 @@ public static class MlflowApi
         });
         Get(app, "model-versions/get-download-uri", r => new JsonObject
         {
-            ["artifact_uri"] = registry.GetModelVersion(r.Required("name"), r.Required("version")).Source,
+            ["artifact_uri"] = registry.GetModelVersion(r.Required("name"), r.Required("version")).StorageLocation,
         });
         Patch(app, "model-versions/update", r => new JsonObject
         {

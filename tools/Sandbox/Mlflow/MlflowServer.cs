@@ -3,12 +3,14 @@ namespace Mlops.Sandbox.Mlflow;
 /// <summary>The state of the MLflow stand-in: tracking, registry and webhooks, shared by its API and the training hook.</summary>
 public sealed class MlflowServer : IAsyncDisposable
 {
-    public MlflowServer(MlflowOptions options, TimeProvider time)
+    /// <param name="webhookUrls">The webhook URL rules of the server now; the options' rules when null.</param>
+    public MlflowServer(MlflowOptions options, TimeProvider time, Func<WebhookUrlPolicy>? webhookUrls = null)
     {
         Options = options;
+        var urls = webhookUrls ?? (() => options.WebhookUrls);
         Tracking = new TrackingStore(time, options.DefaultArtifactRoot);
-        Webhooks = new WebhookRegistry(time);
-        Deliveries = new WebhookDispatcher(Webhooks, options, time);
+        Webhooks = new WebhookRegistry(time, urls);
+        Deliveries = new WebhookDispatcher(Webhooks, options, urls, time);
         Registry = new ModelRegistry(time, options, Deliveries);
     }
 

@@ -1,14 +1,21 @@
+using Mlops.Sandbox.Cluster;
 using Mlops.Sandbox.Control;
 using Mlops.Sandbox.Hosting;
+using Mlops.Sandbox.Programs;
 
 namespace Mlops.Sandbox.Mlflow;
 
-/// <summary>MLflow's tracking server and model registry REST API, with MLflow 3 webhooks.</summary>
+/// <summary>
+/// MLflow's tracking server and model registry REST API, with MLflow 3 webhooks and logged models. While an MLflow pod
+/// in the Kubernetes stand-in backs the stand-in's in-cluster address, that pod's webhook URL rules apply.
+/// </summary>
 public sealed class MlflowStandIn : StandIn
 {
-    public MlflowStandIn(SandboxContext context)
+    public MlflowStandIn(SandboxContext context, ClusterAddresses cluster)
     {
-        Server = new MlflowServer(MlflowOptions.From(context.SectionOf("mlflow")), TimeProvider.System);
+        var options = MlflowOptions.From(context.SectionOf("mlflow"));
+        Server = new MlflowServer(options, TimeProvider.System,
+            () => cluster.BackingProcess(this) is MlflowServerProcess pod ? pod.WebhookUrls : options.WebhookUrls);
     }
 
     public override string Name => "mlflow";

@@ -141,7 +141,8 @@ public sealed class ModelRegistry : IDisposable
             GetRegisteredModel(name).Tags.Remove(key);
     }
 
-    public ModelVersion CreateModelVersion(string name, string source, string? runId, IReadOnlyDictionary<string, string> tags, string? runLink, string? description)
+    public ModelVersion CreateModelVersion(string name, string source, string? runId, IReadOnlyDictionary<string, string> tags, string? runLink, string? description,
+        LoggedModel? loggedModel = null)
     {
         if (string.IsNullOrEmpty(source))
             throw MlflowException.MissingParameter("source");
@@ -160,6 +161,8 @@ public sealed class ModelRegistry : IDisposable
                 RunId = runId ?? "",
                 RunLink = runLink ?? "",
                 Description = description ?? "",
+                ModelId = loggedModel?.ModelId ?? "",
+                StorageLocation = loggedModel?.ArtifactLocation ?? source,
             };
             foreach (var (key, value) in tags)
                 version.Tags[key] = value;

@@ -24,6 +24,12 @@ public sealed class ModelVersion
 
     public string RunId { get; init; } = "";
 
+    /// <summary>The MLflow 3 logged model the version was registered from (source <c>models:/m-&lt;id&gt;</c>); empty otherwise.</summary>
+    public string ModelId { get; init; } = "";
+
+    /// <summary>Where the artifacts are, as get-download-uri answers: the logged model's location for a logged model, else the source.</summary>
+    public string StorageLocation { get; init; } = "";
+
     public string Status { get; set; } = ModelVersionStatus.PendingRegistration;
 
     public string StatusMessage { get; set; } = "";
@@ -54,6 +60,8 @@ public sealed class ModelVersion
         };
         if (StatusMessage.Length > 0)
             json["status_message"] = StatusMessage;
+        if (ModelId.Length > 0)
+            json["model_id"] = ModelId;
         json["tags"] = MlflowJson.TagList(Tags);
         json["run_link"] = RunLink;
         json["aliases"] = new JsonArray(Aliases.Select(a => (JsonNode)JsonValue.Create(a)).ToArray());

@@ -15,6 +15,7 @@ public sealed class TrackingStore
     private readonly string _defaultArtifactRoot;
     private readonly Dictionary<string, Experiment> _experiments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Run> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoggedModel> _loggedModels = new(StringComparer.Ordinal);
     private int _lastExperimentId;
 
     public TrackingStore(TimeProvider time, string defaultArtifactRoot)
@@ -107,6 +108,57 @@ public sealed class TrackingStore
                 run.Tags["mlflow.user"] = userId;
             _runs[runId] = run;
             return run;
+        }
+    }
+
+    /// <summary>Starts an MLflow 3 logged model (PENDING until finalized); its artifacts go under the experiment's <c>models/&lt;id&gt;/artifacts</c>.</summary>
+    public LoggedModel CreateLoggedModel(string experimentId, string? name, string? sourceRunId, string? modelType,
+        IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> tags)
+    {
+        lock (_gate)
+        {
+            var experiment = GetExperiment(experimentId);
+            if (!string.IsNullOrEmpty(sourceRunId))
+                GetRun(sourceRunId);
+            var modelId = "m-" + Guid.NewGuid().ToString("N");
+            var now = Now;
+            var model = new LoggedModel
+            {
+                ModelId = modelId,
+                ExperimentId = experimentId,
+                Name = string.IsNullOrEmpty(name) ? GenerateRunName() : name,
+                ArtifactLocation = $"{experiment.ArtifactLocation.TrimEnd('/')}/models/{modelId}/artifacts",
+                SourceRunId = sourceRunId ?? "",
+                ModelType = modelType ?? "",
+                CreationTimestamp = now,
+                LastUpdatedTimestamp = now,
+            };
+            foreach (var (key, value) in parameters)
+                model.Params[key] = value;
+            foreach (var (key, value) in tags)
+                model.Tags[key] = value;
+            _loggedModels[modelId] = model;
+            return model;
+        }
+    }
+
+    public LoggedModel GetLoggedModel(string modelId)
+    {
+        lock (_gate)
+            return _loggedModels.GetValueOrDefault(modelId) ?? throw MlflowException.NotFound($"Logged model with ID '{modelId}' not found.");
+    }
+
+    /// <summary>Sets the status a finished upload reports: LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.</summary>
+    public LoggedModel FinalizeLoggedModel(string modelId, string status)
+    {
+        if (status is not (LoggedModel.Ready or LoggedModel.UploadFailed))
+            throw MlflowException.InvalidParameter($"Invalid value \"{status}\" for parameter 'status' supplied.");
+        lock (_gate)
+        {
+            var model = GetLoggedModel(modelId);
+            model.Status = status;
+            model.LastUpdatedTimestamp = Now;
+            return model;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,9 +9,11 @@ using System.Text.Json.Nodes;
 namespace Mlops.Sandbox.Mlflow;
 
 /// <summary>
-/// Sends registry events to subscribed webhooks as MLflow 3 does: in the background, signed, retrying 429 and 5xx
-/// with exponential backoff, and forgetting undelivered events when the process stops. Unlike MLflow's default it
-/// calls loopback http URLs, because that is where the product's receivers listen in tests.
+/// Sends registry events to subscribed webhooks as MLflow 3 does: in the background, the URL checked again before each
+/// delivery, the headers (delivery id, timestamp, signature) built once per event and sent unchanged on every retry,
+/// retries of 429, 500, 502, 503, 504 and connection failures as urllib3's Retry makes them (no wait before the first
+/// retry, then exponential backoff with jitter, a <c>Retry-After</c> header honoured), and undelivered events forgotten
+/// when the process stops.
 /// </summary>
 public sealed class WebhookDispatcher : IAsyncDisposable
 {
@@ -20,20 +23,26 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // urllib3 Retry's status_forcelist in MLflow's webhook session.
+    private static readonly HashSet<int> s_retried = [429, 500, 502, 503, 504];
+    private static readonly TimeSpan s_backoffMax = TimeSpan.FromSeconds(60);
+
     private readonly WebhookRegistry _webhooks;
     private readonly MlflowOptions _options;
+    private readonly Func<WebhookUrlPolicy> _urls;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly ConcurrentQueue<WebhookDelivery> _deliveries = new();
 
-    public WebhookDispatcher(WebhookRegistry webhooks, MlflowOptions options, TimeProvider time)
+    public WebhookDispatcher(WebhookRegistry webhooks, MlflowOptions options, Func<WebhookUrlPolicy> urls, TimeProvider time)
     {
         _webhooks = webhooks;
         _options = options;
+        _urls = urls;
         _time = time;
-        _http = new HttpClient { Timeout = options.WebhookTimeout };
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = options.WebhookTimeout };
     }
 
     /// <summary>Every delivery attempt so far, oldest first.</summary>
@@ -43,28 +52,26 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     public void Publish(WebhookEvent @event, JsonObject data)
     {
         foreach (var webhook in _webhooks.SubscribedTo(@event))
-        {
-            var body = Body(@event, data);
-            Track(Task.Run(() => DeliverAsync(webhook, @event, body, _stopping.Token)));
-        }
+            Track(Task.Run(() => DeliverQuietlyAsync(webhook, @event, data, _stopping.Token)));
     }
 
-    /// <summary>Sends one example event and reports the answer, as MLflow's test endpoint does (no retries).</summary>
+    /// <summary>
+    /// Sends the example payload MLflow sends for <paramref name="event"/> and reports the final answer, as MLflow's
+    /// test endpoint does (through the same retrying session as real deliveries).
+    /// </summary>
     public async Task<JsonObject> TestAsync(Webhook webhook, WebhookEvent @event, CancellationToken cancellationToken)
     {
-        var body = Body(@event, ExamplePayload(@event));
         try
         {
-            using var response = await SendAsync(webhook, @event, body, attempt: 1, cancellationToken);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var (status, body) = await DeliverAsync(webhook, @event, WebhookExamples.PayloadOf(@event), cancellationToken);
             return new JsonObject
             {
-                ["success"] = (int)response.StatusCode < 400,
-                ["response_status"] = (int)response.StatusCode,
-                ["response_body"] = text,
+                ["success"] = status < 400,
+                ["response_status"] = status,
+                ["response_body"] = body,
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (WebhookDeliveryException ex)
         {
             return new JsonObject
             {
@@ -74,36 +81,70 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(Webhook webhook, WebhookEvent @event, string body, CancellationToken cancellationToken)
+    private async Task DeliverQuietlyAsync(Webhook webhook, WebhookEvent @event, JsonObject data, CancellationToken cancellationToken)
     {
-        var delay = _options.WebhookRetryBaseDelay;
-        for (var attempt = 1; attempt <= _options.WebhookMaxRetries + 1; attempt++)
+        try
         {
-            try
-            {
-                using var response = await SendAsync(webhook, @event, body, attempt, cancellationToken);
-                var status = (int)response.StatusCode;
-                if (status != 429 && status < 500)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Connection failures are retried like 5xx answers.
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A timed-out attempt is retried too.
-            }
-            if (attempt <= _options.WebhookMaxRetries)
-                await Task.Delay(delay, _time, cancellationToken);
-            delay *= 2;
+            await DeliverAsync(webhook, @event, data, cancellationToken);
+        }
+        catch (WebhookDeliveryException)
+        {
+            // MLflow logs a failed delivery and moves on; the attempts are in Deliveries.
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Webhook webhook, WebhookEvent @event, string body, int attempt, CancellationToken cancellationToken)
+    // One event to one webhook: validated, signed once, then sent and retried with the same headers.
+    private async Task<(int Status, string Body)> DeliverAsync(Webhook webhook, WebhookEvent @event, JsonObject data, CancellationToken cancellationToken)
     {
         var deliveryId = Guid.NewGuid().ToString();
+        try
+        {
+            _urls().Validate(webhook.Url.ToString());
+        }
+        catch (MlflowException ex)
+        {
+            _deliveries.Enqueue(new WebhookDelivery(webhook.WebhookId, @event.ToString(), deliveryId, 0, null, ex.Message, _time.GetUtcNow()));
+            throw new WebhookDeliveryException($"MlflowException('{ex.Message}')");
+        }
+        var body = Body(@event, data);
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = string.IsNullOrEmpty(webhook.Secret) ? null : WebhookSignature.Sign(webhook.Secret, deliveryId, timestamp, body);
+        for (var attempt = 1; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            var failure = "";
+            try
+            {
+                using var response = await SendAsync(webhook, body, deliveryId, timestamp, signature, cancellationToken);
+                var status = (int)response.StatusCode;
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                _deliveries.Enqueue(new WebhookDelivery(webhook.WebhookId, @event.ToString(), deliveryId, attempt, status, null, _time.GetUtcNow()));
+                // With retries used up, urllib3 (raise_on_status=False) hands back the last answer.
+                if (!s_retried.Contains(status) || attempt > _options.WebhookMaxRetries)
+                    return (status, text);
+                retryAfter = RetryAfter(response);
+            }
+            catch (HttpRequestException ex)
+            {
+                failure = ex.Message;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = $"Read timed out. (read timeout={_options.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)})";
+            }
+            if (failure.Length > 0)
+            {
+                _deliveries.Enqueue(new WebhookDelivery(webhook.WebhookId, @event.ToString(), deliveryId, attempt, null, failure, _time.GetUtcNow()));
+                if (attempt > _options.WebhookMaxRetries)
+                    throw new WebhookDeliveryException(
+                        $"ConnectionError(MaxRetryError(\"HTTPConnectionPool(host='{webhook.Url.Host}', port={webhook.Url.Port}): Max retries exceeded with url: {webhook.Url.PathAndQuery} (Caused by {failure})\"))");
+            }
+            await Task.Delay(retryAfter ?? Backoff(attempt), _time, cancellationToken);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Webhook webhook, string body, string deliveryId, string timestamp, string? signature, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -111,19 +152,33 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         request.Content.Headers.ContentType!.CharSet = null;
         request.Headers.Add(WebhookSignature.DeliveryIdHeader, deliveryId);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
-        if (!string.IsNullOrEmpty(webhook.Secret))
-            request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhook.Secret, deliveryId, timestamp, body));
-        try
+        if (signature is not null)
+            request.Headers.Add(WebhookSignature.SignatureHeader, signature);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
+    // urllib3: nothing before the first retry, then factor × 2^(n-1) plus up to the jitter, at most 60 s.
+    private TimeSpan Backoff(int failedAttempts)
+    {
+        if (failedAttempts <= 1)
+            return TimeSpan.Zero;
+        var backoff = _options.WebhookRetryBaseDelay * Math.Pow(2, failedAttempts - 1) + _options.WebhookRetryJitter * Random.Shared.NextDouble();
+        return backoff > s_backoffMax ? s_backoffMax : backoff;
+    }
+
+    // Retry-After in seconds or as an HTTP date, as urllib3 reads it.
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } retryAfter)
+            return null;
+        if (retryAfter.Delta is { } delta)
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (retryAfter.Date is { } date)
         {
-            var response = await _http.SendAsync(request, cancellationToken);
-            _deliveries.Enqueue(new WebhookDelivery(webhook.WebhookId, @event.ToString(), deliveryId, attempt, (int)response.StatusCode, null, _time.GetUtcNow()));
-            return response;
+            var wait = date - _time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            _deliveries.Enqueue(new WebhookDelivery(webhook.WebhookId, @event.ToString(), deliveryId, attempt, null, ex.Message, _time.GetUtcNow()));
-            throw;
-        }
+        return null;
     }
 
     private string Body(WebhookEvent @event, JsonObject data)
@@ -146,24 +201,6 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         var seconds = utc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         return micros == 0 ? seconds + "+00:00" : $"{seconds}.{micros.ToString("D6", CultureInfo.InvariantCulture)}+00:00";
     }
-
-    private static JsonObject ExamplePayload(WebhookEvent @event) => @event.ToString() switch
-    {
-        "registered_model.created" => new JsonObject { ["name"] = "example_model", ["tags"] = new JsonObject { ["example_key"] = "example_value" }, ["description"] = "An example registered model" },
-        "model_version.created" => new JsonObject
-        {
-            ["name"] = "example_model",
-            ["version"] = "1",
-            ["source"] = "models:/123",
-            ["run_id"] = "abcd1234abcd5678",
-            ["tags"] = new JsonObject { ["example_key"] = "example_value" },
-            ["description"] = "An example model version",
-        },
-        "model_version_tag.set" => new JsonObject { ["name"] = "example_model", ["version"] = "1", ["key"] = "example_key", ["value"] = "example_value" },
-        "model_version_tag.deleted" => new JsonObject { ["name"] = "example_model", ["version"] = "1", ["key"] = "example_key" },
-        "model_version_alias.created" => new JsonObject { ["name"] = "example_model", ["alias"] = "example_alias", ["version"] = "1" },
-        _ => new JsonObject { ["name"] = "example_model", ["alias"] = "example_alias" },
-    };
 
     private void Track(Task task)
     {

@@ -5,11 +5,14 @@ public sealed class WebhookRegistry
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
+    private readonly Func<WebhookUrlPolicy> _urls;
     private readonly List<Webhook> _webhooks = [];
 
-    public WebhookRegistry(TimeProvider time)
+    /// <param name="urls">The URL rules of the server now (an in-cluster MLflow pod brings its own).</param>
+    public WebhookRegistry(TimeProvider time, Func<WebhookUrlPolicy> urls)
     {
         _time = time;
+        _urls = urls;
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -83,10 +86,11 @@ public sealed class WebhookRegistry
     private static string ValidName(string name) =>
         string.IsNullOrWhiteSpace(name) ? throw MlflowException.InvalidParameter("Webhook name cannot be empty.") : name;
 
-    private static Uri ValidUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw MlflowException.InvalidParameter($"Invalid webhook URL scheme: '{url}'. Only http and https are supported.");
+    private Uri ValidUrl(string url)
+    {
+        _urls().Validate(url);
+        return new Uri(url, UriKind.Absolute);
+    }
 
     private static List<WebhookEvent> ValidEvents(IReadOnlyList<WebhookEvent> events) =>
         events.Count == 0 ? throw MlflowException.InvalidParameter("Webhook events cannot be empty.") : events.Distinct().ToList();

@@ -1,171 +1,283 @@
 using System.Globalization;
 using System.Text;
-using Minio;
-using Minio.DataModel.Args;
-using Minio.Exceptions;
+using System.Text.Json.Nodes;
+using Mlops.Sandbox.Cluster;
 using Mlops.Sandbox.Kubernetes.Controllers;
-using Mlops.Sandbox.Minio;
-using Mlops.Sandbox.Mlflow;
+using Mlops.Sandbox.Kubernetes.Pods;
+using Mlops.Sandbox.Programs;
 
 namespace Mlops.Sandbox.Training;
 
 /// <summary>
-/// Acts out the training script when the Kubernetes stand-in finishes a training Job: joins the MLflow run named by
-/// <c>MLFLOW_RUN_ID</c> (or starts one), logs params and metrics, uploads the model to the s3 stand-in through its
-/// proxy with <c>MLmodel</c> last (so MinIO's notifications fire), and registers a version when asked.
+/// Acts out the training script when the Kubernetes stand-in finishes a training Job, with the container's env as the
+/// script sees it: through the cluster's addresses it reaches <c>MLFLOW_TRACKING_URI</c> (MLflow's REST API) and the S3
+/// endpoint of <c>MLFLOW_S3_ENDPOINT_URL</c>/<c>AWS_ENDPOINT_URL</c> (requests signed with the env's AWS keys), joins the
+/// run <c>MLFLOW_RUN_ID</c> (or starts one), logs params and per-epoch metrics, logs the model as MLflow does (MLmodel
+/// last, so MinIO's notification fires when the model is complete), registers a version when asked and ends the run.
+/// It writes the script's output to the pod log; an unreachable address or refused credential fails the Job
+/// (BackoffLimitExceeded) with the error as the log's last line, which the Job's failure message repeats.
 /// </summary>
-public sealed class TrainingJobHook(MlflowStandIn mlflow, MinioStandIn s3) : IJobCompletionHook
+public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time = null) : IJobCompletionHook
 {
     private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(20);
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<JobVerdict?> OnJobFinishingAsync(JobCompletion job, CancellationToken cancellationToken)
     {
-        var request = TrainingRequest.From(job);
+        TrainingRequest? request;
+        try
+        {
+            request = TrainingRequest.From(job);
+        }
+        catch (ProgramExitException usage)
+        {
+            return Fail(job.Log, usage);
+        }
         if (request is null || !job.Planned.Succeeded)
             return null;
-        var server = mlflow.Server;
-        Run run;
+        var log = job.Log;
+        var podNamespace = job.Job.Metadata?.NamespaceProperty ?? "default";
+        var tracking = MlflowTrackingClient.From(request.Env, cluster, podNamespace);
+        string? runId = null;
         try
         {
-            run = JoinOrStartRun(server.Tracking, request);
-        }
-        catch (MlflowException ex)
-        {
-            return JobVerdict.Failed($"mlflow.exceptions.RestException: {ex.ErrorCode}: {ex.Message}");
-        }
+            if (tracking is null)
+                return TrainLocally(log, request);
+            var run = await JoinOrStartRunAsync(tracking, request, cancellationToken);
+            runId = run["info"]!["run_id"]!.GetValue<string>();
+            var experimentId = run["info"]!["experiment_id"]!.GetValue<string>();
+            await TrainAsync(tracking, log, request, runId, cancellationToken);
+            if (request.Fail)
+                throw new ProgramExitException("RuntimeError: training failed: the job asked to fail (--sandbox-fail)", 1,
+                    ["Traceback (most recent call last):", "  File \"/app/train.py\", line 88, in <module>", "    train(args)"]);
 
-        var accuracy = request.Accuracy ?? Math.Round(0.90 + (0.05 * Math.Min(1, request.Epochs / 10.0)), 4);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        server.Tracking.LogBatch(run.RunId, Metrics(request, accuracy, now), new Dictionary<string, string>
+            using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            uploadDeadline.CancelAfter(UploadTimeout);
+            var source = await LogModelAsync(tracking, log, request, run, podNamespace, uploadDeadline.Token, cancellationToken);
+            if (request.RegisteredModelName is { } modelName)
+                await RegisterAsync(tracking, log, request, modelName, source, runId, cancellationToken);
+            await tracking.PostAsync("runs/update", new { run_id = runId, status = "FINISHED", end_time = Now() }, cancellationToken);
+            log.WriteLine($"🏃 View run at: {tracking.TrackingUri.ToString().TrimEnd('/')}/#/experiments/{experimentId}/runs/{runId}");
+            return JobVerdict.Complete();
+        }
+        catch (ProgramExitException failure)
         {
-            ["learning_rate"] = request.LearningRate.ToString(CultureInfo.InvariantCulture),
-            ["epochs"] = request.Epochs.ToString(CultureInfo.InvariantCulture),
-            ["arch"] = request.Arch,
-        }, []);
+            if (tracking is not null && runId is not null)
+                await EndRunFailedAsync(tracking, runId);
+            return Fail(log, failure);
+        }
+    }
 
-        if (request.Fail)
-        {
-            server.Tracking.UpdateRun(run.RunId, "FAILED", null, null);
-            return JobVerdict.Failed("Training failed: the job asked to fail (--sandbox-fail)");
-        }
-
-        // The SDK retries on its own; a real training pod would give up too rather than hang its Job.
-        using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        uploadDeadline.CancelAfter(UploadTimeout);
-        try
-        {
-            await UploadModelAsync(run, request, uploadDeadline.Token);
-        }
-        catch (Exception ex) when (ex is MinioException or HttpRequestException or InvalidOperationException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            server.Tracking.UpdateRun(run.RunId, "FAILED", null, null);
-            var reason = ex is OperationCanceledException ? $"no answer within {UploadTimeout.TotalSeconds:0} s" : ex.Message;
-            return JobVerdict.Failed($"Uploading the model to {run.ArtifactUri} failed: {reason}");
-        }
-
-        if (request.RegisteredModelName is { } modelName)
-        {
-            try
-            {
-                server.Registry.CreateRegisteredModel(modelName, new Dictionary<string, string>(), null);
-            }
-            catch (MlflowException ex) when (ex.ErrorCode == MlflowErrorCode.ResourceAlreadyExists)
-            {
-                // mlflow.register_model reuses an existing registered model.
-            }
-            var tags = new Dictionary<string, string>();
-            if (request.FailRegistration)
-                tags[ModelRegistry.FailRegistrationTag] = "true";
-            server.Registry.CreateModelVersion(modelName, $"{run.ArtifactUri}/model", run.RunId, tags, null, null);
-        }
-        server.Tracking.UpdateRun(run.RunId, "FINISHED", null, null);
+    // Without MLFLOW_TRACKING_URI MLflow logs to ./mlruns inside the pod: nothing reaches the tracking server.
+    private static JobVerdict TrainLocally(IContainerLog log, TrainingRequest request)
+    {
+        if (request.Env.GetValueOrDefault("MLFLOW_RUN_ID") is { Length: > 0 } runId)
+            return Fail(log, new ProgramExitException($"mlflow.exceptions.MlflowException: Run '{runId}' not found", 1, ["Traceback (most recent call last):", "  File \"/app/train.py\", line 61, in <module>", "    with mlflow.start_run():"]));
+        foreach (var line in EpochLines(request, FinalAccuracy(request)))
+            log.WriteLine(line);
         return JobVerdict.Complete();
     }
 
-    private static Run JoinOrStartRun(TrackingStore tracking, TrainingRequest request)
+    private static JobVerdict Fail(IContainerLog log, ProgramExitException failure)
+    {
+        foreach (var line in failure.Lines())
+            log.WriteLine(line);
+        return JobVerdict.Failed($"Job has reached the specified backoff limit; the pod's log ends: {failure.Message}");
+    }
+
+    private static async Task<JsonObject> JoinOrStartRunAsync(MlflowTrackingClient tracking, TrainingRequest request, CancellationToken cancellationToken)
     {
         if (request.Env.GetValueOrDefault("MLFLOW_RUN_ID") is { Length: > 0 } runId)
         {
-            tracking.UpdateRun(runId, "RUNNING", null, null);
-            return tracking.GetRun(runId);
+            await tracking.PostAsync("runs/update", new { run_id = runId, status = "RUNNING" }, cancellationToken);
+            return (JsonObject)(await tracking.GetAsync("runs/get", new Dictionary<string, string> { ["run_id"] = runId }, cancellationToken))["run"]!;
         }
         var experimentId = request.Env.GetValueOrDefault("MLFLOW_EXPERIMENT_ID") is { Length: > 0 } id ? id
-            : request.Env.GetValueOrDefault("MLFLOW_EXPERIMENT_NAME") is { Length: > 0 } name ? ExperimentNamed(tracking, name)
+            : request.Env.GetValueOrDefault("MLFLOW_EXPERIMENT_NAME") is { Length: > 0 } name ? await ExperimentNamedAsync(tracking, name, cancellationToken)
             : "0";
-        return tracking.CreateRun(experimentId, null, "sandbox", null, new Dictionary<string, string> { ["mlflow.source.name"] = "train.py" });
+        var created = await tracking.PostAsync("runs/create", new
+        {
+            experiment_id = experimentId,
+            start_time = Now(),
+            tags = new[] { new { key = "mlflow.source.name", value = "train.py" }, new { key = "mlflow.source.type", value = "LOCAL" } },
+        }, cancellationToken);
+        return (JsonObject)created["run"]!;
     }
 
-    private static string ExperimentNamed(TrackingStore tracking, string name)
+    private static async Task<string> ExperimentNamedAsync(MlflowTrackingClient tracking, string name, CancellationToken cancellationToken)
     {
         try
         {
-            return tracking.GetExperimentByName(name).ExperimentId;
+            var found = await tracking.GetAsync("experiments/get-by-name", new Dictionary<string, string> { ["experiment_name"] = name }, cancellationToken);
+            return found["experiment"]!["experiment_id"]!.GetValue<string>();
         }
-        catch (MlflowException ex) when (ex.ErrorCode == MlflowErrorCode.ResourceDoesNotExist)
+        catch (ProgramExitException missing) when (missing.Message.Contains("RESOURCE_DOES_NOT_EXIST", StringComparison.Ordinal))
         {
-            return tracking.CreateExperiment(name, null, new Dictionary<string, string>()).ExperimentId;
+            return (await tracking.PostAsync("experiments/create", new { name }, cancellationToken))["experiment_id"]!.GetValue<string>();
         }
     }
 
-    // Losses fall and accuracy rises over the epochs; the last epoch reports the requested accuracy.
-    private static List<Metric> Metrics(TrainingRequest request, double accuracy, long now)
+    private async Task TrainAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, string runId, CancellationToken cancellationToken)
     {
-        var metrics = new List<Metric>();
+        var accuracy = FinalAccuracy(request);
+        var now = Now();
+        var metrics = new JsonArray();
         for (var epoch = 0; epoch < request.Epochs; epoch++)
         {
-            var progress = (epoch + 1.0) / request.Epochs;
-            metrics.Add(new Metric("train_loss", Math.Round(1.2 * (1 - (0.8 * progress)), 4), now + epoch, epoch));
-            metrics.Add(new Metric("validation_loss", Math.Round(1.3 * (1 - (0.75 * progress)), 4), now + epoch, epoch));
-            metrics.Add(new Metric("accuracy", Math.Round(accuracy * (0.6 + (0.4 * progress)), 4), now + epoch, epoch));
+            var (trainLoss, validationLoss, epochAccuracy) = EpochMetrics(request, accuracy, epoch);
+            metrics.Add(Metric("train_loss", trainLoss, now + epoch, epoch));
+            metrics.Add(Metric("validation_loss", validationLoss, now + epoch, epoch));
+            metrics.Add(Metric("accuracy", epochAccuracy, now + epoch, epoch));
         }
-        return metrics;
-    }
-
-    private async Task UploadModelAsync(Run run, TrainingRequest request, CancellationToken cancellationToken)
-    {
-        var location = new Uri(run.ArtifactUri);
-        if (location.Scheme != "s3")
-            throw new InvalidOperationException($"artifact URI {run.ArtifactUri} is not on S3");
-        var accessKey = request.Env.GetValueOrDefault("AWS_ACCESS_KEY_ID")
-            ?? throw new InvalidOperationException("Unable to locate credentials: AWS_ACCESS_KEY_ID is not set");
-        var secretKey = request.Env.GetValueOrDefault("AWS_SECRET_ACCESS_KEY")
-            ?? throw new InvalidOperationException("Unable to locate credentials: AWS_SECRET_ACCESS_KEY is not set");
-        var bucket = location.Host;
-        var prefix = $"{location.AbsolutePath.Trim('/')}/model/";
-        using var client = new MinioClient()
-            .WithEndpoint(s3.Url.Host, s3.Url.Port)
-            .WithCredentials(accessKey, secretKey)
-            .WithRegion("us-east-1")
-            .Build();
-        // MLflow writes the model's files first and MLmodel last, so MLmodel's arrival means the model is complete.
-        foreach (var (name, content) in ModelFiles(run, request))
+        log.WriteLine($"{Stamp()} INFO train: training {request.Arch} for {request.Epochs} epochs (learning rate {request.LearningRate.ToString(CultureInfo.InvariantCulture)})");
+        foreach (var line in EpochLines(request, accuracy))
+            log.WriteLine(line);
+        await tracking.PostAsync("runs/log-batch", new JsonObject
         {
-            var bytes = Encoding.UTF8.GetBytes(content);
-            using var stream = new MemoryStream(bytes);
-            await client.PutObjectAsync(new PutObjectArgs()
-                .WithBucket(bucket)
-                .WithObject(prefix + name)
-                .WithStreamData(stream)
-                .WithObjectSize(bytes.Length)
-                .WithContentType("application/octet-stream"), cancellationToken);
+            ["run_id"] = runId,
+            ["metrics"] = metrics,
+            ["params"] = new JsonArray(
+                Param("learning_rate", request.LearningRate.ToString(CultureInfo.InvariantCulture)),
+                Param("epochs", request.Epochs.ToString(CultureInfo.InvariantCulture)),
+                Param("arch", request.Arch)),
+        }, cancellationToken);
+    }
+
+    // MLflow 2: artifacts under the run's artifact URI at model/; MLflow 3: a logged model with its own location.
+    private async Task<string> LogModelAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, JsonObject run, string podNamespace,
+        CancellationToken uploadToken, CancellationToken cancellationToken)
+    {
+        var runId = run["info"]!["run_id"]!.GetValue<string>();
+        string location, source;
+        string? modelId = null;
+        if (request.LoggedModel)
+        {
+            var created = await tracking.PostAsync("logged-models", new
+            {
+                experiment_id = run["info"]!["experiment_id"]!.GetValue<string>(),
+                name = "model",
+                source_run_id = runId,
+                model_type = "pytorch",
+            }, cancellationToken);
+            modelId = created["model"]!["info"]!["model_id"]!.GetValue<string>();
+            location = created["model"]!["info"]!["artifact_uri"]!.GetValue<string>();
+            source = $"models:/{modelId}";
+        }
+        else
+        {
+            location = $"{run["info"]!["artifact_uri"]!.GetValue<string>().TrimEnd('/')}/model";
+            source = location;
+        }
+        if (!location.StartsWith("s3://", StringComparison.Ordinal))
+            throw new ProgramExitException($"mlflow.exceptions.MlflowException: The sandbox's training stores artifacts on S3 only; the artifact location is {location}");
+        var (bucket, prefix) = (location["s3://".Length..].Split('/', 2)[0], location["s3://".Length..].Split('/', 2).ElementAtOrDefault(1)?.Trim('/') ?? "");
+        var s3 = BotoS3Client.From(request.Env, cluster, podNamespace, _time);
+        try
+        {
+            foreach (var (name, content) in ModelFiles(request, runId, modelId))
+            {
+                var key = prefix.Length == 0 ? name : $"{prefix}/{name}";
+                var bytes = Encoding.UTF8.GetBytes(content);
+                if (name == "MLmodel" && request.MultipartMlmodel)
+                    await s3.PutInPartsAsync(bucket, key, bytes, 1, "application/octet-stream", uploadToken);
+                else
+                    await s3.PutAsync(bucket, key, bytes, name.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream", uploadToken);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProgramExitException($"botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: no answer within {UploadTimeout.TotalSeconds:0} s");
+        }
+        if (modelId is not null)
+            await tracking.PatchAsync($"logged-models/{modelId}", new { model_id = modelId, status = "LOGGED_MODEL_READY" }, cancellationToken);
+        log.WriteLine($"{Stamp()} INFO mlflow.models.model: Model logged to {location}");
+        return source;
+    }
+
+    private static async Task RegisterAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, string modelName, string source, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tracking.PostAsync("registered-models/create", new { name = modelName }, cancellationToken);
+            log.WriteLine($"Successfully registered model '{modelName}'.");
+        }
+        catch (ProgramExitException exists) when (exists.Message.Contains("RESOURCE_ALREADY_EXISTS", StringComparison.Ordinal))
+        {
+            log.WriteLine($"Registered model '{modelName}' already exists. Creating a new version of this model...");
+        }
+        var tags = request.FailRegistration ? new[] { new { key = Mlflow.ModelRegistry.FailRegistrationTag, value = "true" } } : [];
+        var created = await tracking.PostAsync("model-versions/create", new { name = modelName, source, run_id = runId, tags }, cancellationToken);
+        log.WriteLine($"Created version '{created["model_version"]?["version"]}' of model '{modelName}'.");
+    }
+
+    private static async Task EndRunFailedAsync(MlflowTrackingClient tracking, string runId)
+    {
+        try
+        {
+            await tracking.PostAsync("runs/update", new { run_id = runId, status = "FAILED", end_time = Now() }, CancellationToken.None);
+        }
+        catch (ProgramExitException)
+        {
+            // MLflow's end_run in a crashing script may not reach the server either.
         }
     }
 
-    private static IEnumerable<(string Name, string Content)> ModelFiles(Run run, TrainingRequest request)
+    private static double FinalAccuracy(TrainingRequest request) =>
+        request.Accuracy ?? Math.Round(0.90 + (0.05 * Math.Min(1, request.Epochs / 10.0)), 4);
+
+    // Losses fall and accuracy rises over the epochs; the last epoch reports the final accuracy.
+    private static (double TrainLoss, double ValidationLoss, double Accuracy) EpochMetrics(TrainingRequest request, double accuracy, int epoch)
     {
-        yield return ("data/model.pth", $"sandbox weights: arch={request.Arch} epochs={request.Epochs} lr={request.LearningRate.ToString(CultureInfo.InvariantCulture)}\n");
-        yield return ("requirements.txt", "mlflow==2.21.3\ntorch==2.5.1\ntorchvision==0.20.1\n");
-        yield return ("conda.yaml", "channels:\n- conda-forge\ndependencies:\n- python=3.11\n- pip\n- pip:\n  - mlflow==2.21.3\n  - torch==2.5.1\nname: mlflow-env\n");
-        yield return ("python_env.yaml", "python: 3.11\nbuild_dependencies:\n- pip\ndependencies:\n- -r requirements.txt\n");
-        yield return ("MLmodel",
-            "artifact_path: model\n" +
-            "flavors:\n" +
-            "  python_function:\n    data: data\n    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n    loader_module: mlflow.pytorch\n    python_version: 3.11\n" +
-            "  pytorch:\n    code: null\n    model_data: data\n    pytorch_version: 2.5.1\n" +
-            "mlflow_version: 2.21.3\n" +
-            $"model_uuid: {Guid.NewGuid():N}\n" +
-            $"run_id: {run.RunId}\n" +
-            $"utc_time_created: '{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'\n");
+        var progress = (epoch + 1.0) / request.Epochs;
+        return (Math.Round(1.2 * (1 - (0.8 * progress)), 4), Math.Round(1.3 * (1 - (0.75 * progress)), 4), Math.Round(accuracy * (0.6 + (0.4 * progress)), 4));
     }
+
+    private static IEnumerable<string> EpochLines(TrainingRequest request, double accuracy)
+    {
+        for (var epoch = 0; epoch < request.Epochs; epoch++)
+        {
+            var (trainLoss, validationLoss, epochAccuracy) = EpochMetrics(request, accuracy, epoch);
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Epoch {epoch + 1}/{request.Epochs} - train_loss: {trainLoss:0.0000} - validation_loss: {validationLoss:0.0000} - accuracy: {epochAccuracy:0.0000}");
+        }
+    }
+
+    // What mlflow.pytorch.log_model writes (MLflow 2.21 layout), MLmodel last.
+    private IEnumerable<(string Name, string Content)> ModelFiles(TrainingRequest request, string runId, string? modelId)
+    {
+        var example = InputExample.Json();
+        yield return ("data/model.pth", $"sandbox weights: arch={request.Arch} epochs={request.Epochs} lr={request.LearningRate.ToString(CultureInfo.InvariantCulture)}\n");
+        yield return ("data/pickle_module_info.txt", "mlflow.pytorch.pickle_module\n");
+        yield return ("requirements.txt", "mlflow==2.21.3\ntorch==2.5.1\ntorchvision==0.20.1\n");
+        yield return ("conda.yaml", "channels:\n- conda-forge\ndependencies:\n- python=3.10.16\n- pip\n- pip:\n  - mlflow==2.21.3\n  - torch==2.5.1\nname: mlflow-env\n");
+        yield return ("python_env.yaml", "python: 3.10.16\nbuild_dependencies:\n- pip\ndependencies:\n- -r requirements.txt\n");
+        yield return ("input_example.json", example);
+        // Already an /invocations payload: the tensor in TF-serving form, as MLflow writes it for ndarray examples.
+        yield return ("serving_input_example.json", example);
+        yield return ("MLmodel",
+            (modelId is null ? "artifact_path: model\n" : "artifact_path: " + $"{modelId}\n") +
+            "flavors:\n" +
+            "  python_function:\n    data: data\n    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n    loader_module: mlflow.pytorch\n    pickle_module_name: mlflow.pytorch.pickle_module\n    python_version: 3.10.16\n" +
+            "  pytorch:\n    code: null\n    model_data: data\n    pytorch_version: 2.5.1\n" +
+            (modelId is null ? "mlflow_version: 2.21.3\n" : "mlflow_version: 3.1.0\n") +
+            (modelId is null ? "" : $"model_id: {modelId}\n") +
+            $"model_uuid: {Guid.NewGuid():N}\n" +
+            $"run_id: {runId}\n" +
+            "saved_input_example_info:\n  artifact_path: input_example.json\n  format: tf-serving\n  serving_input_path: serving_input_example.json\n  type: ndarray\n" +
+            "signature:\n" +
+            "  inputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [-1, 3, 4, 4]}}]'\n" +
+            "  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [-1, 10]}}]'\n" +
+            "  params: null\n" +
+            $"utc_time_created: '{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'\n");
+    }
+
+    private static JsonObject Metric(string key, double value, long timestamp, long step) =>
+        new() { ["key"] = key, ["value"] = value, ["timestamp"] = timestamp, ["step"] = step };
+
+    private static JsonObject Param(string key, string value) => new() { ["key"] = key, ["value"] = value };
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private string Stamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture);
 }
