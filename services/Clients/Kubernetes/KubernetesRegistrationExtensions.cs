@@ -39,7 +39,7 @@ public static class KubernetesRegistrationExtensions
             : api);
         var (configuration, source) = KubernetesConnection.Build(options);
         var defaultNamespace = KubernetesConnection.DefaultNamespace(options, configuration);
-        provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KubernetesClient))
+        provider.GetRequiredService<ILogger<KubernetesClient>>()
             .LogInformation("Kubernetes API at {Server} through {Source}; default namespace {Namespace}", configuration.Host, source, defaultNamespace);
         return new KubernetesClient(new k8s.Kubernetes(configuration, handler), defaultNamespace);
     }
