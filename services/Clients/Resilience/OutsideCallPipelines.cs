@@ -55,16 +55,19 @@ public static class OutsideCallPipelines
         TimeProvider time, CircuitBreakerStateProvider? breaker)
     {
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = settings.TotalTimeout });
-        pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        if (settings.MaxRetryAttempts > 0)
         {
-            ShouldHandle = args => ValueTask.FromResult(TransientOutcome.IsTransient(args.Outcome)),
-            MaxRetryAttempts = Math.Max(settings.MaxRetryAttempts, 0),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = settings.RetryDelay,
-            MaxDelay = settings.MaxRetryDelay,
-            DelayGenerator = args => ValueTask.FromResult(RetryAfterDelay.Of(args.Outcome.Result, time, settings.MaxRetryDelay)),
-        });
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => ValueTask.FromResult(TransientOutcome.IsTransient(args.Outcome)),
+                MaxRetryAttempts = settings.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryDelay,
+                MaxDelay = settings.MaxRetryDelay,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfterDelay.Of(args.Outcome.Result, time, settings.MaxRetryDelay)),
+            });
+        }
         if (breaker is not null)
         {
             pipeline.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>

@@ -18,8 +18,11 @@ public sealed class ResilienceSettings
     /// <summary>Bound on one call including all its attempts and waits.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the breaker.</summary>
-    public double FailureRatio { get; set; } = 0.5;
+    /// <summary>
+    /// Share of failed attempts within <see cref="SamplingDuration"/> that opens the breaker. High on purpose: retried
+    /// attempts count too, so a burst of errors that retries cure must not open it; an outage does.
+    /// </summary>
+    public double FailureRatio { get; set; } = 0.8;
 
     /// <summary>The window over which <see cref="FailureRatio"/> is measured.</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
