@@ -20,7 +20,7 @@ public static class MlflowRegistrationExtensions
             return (options.Timeout, options.Resilience);
         });
         services.AddTransient<MlflowAuthentication>();
-        services.AddRefitClient<IMlflowApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(MlflowJson.Options) })
+        services.AddRefitGeneratedClient<IMlflowApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(MlflowJson.Options) })
             .ConfigureHttpClient((provider, http) =>
             {
                 var url = provider.GetRequiredService<IOptions<MlflowClientOptions>>().Value.Url
