@@ -20,7 +20,13 @@ public static class MlflowRegistrationExtensions
             return (options.Timeout, options.Resilience);
         });
         services.AddTransient<MlflowAuthentication>();
-        services.AddRefitGeneratedClient<IMlflowApi>(new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(MlflowJson.Options) })
+        services.AddRefitGeneratedClient<IMlflowApi>(new RefitSettings
+            {
+                ContentSerializer = new SystemTextJsonContentSerializer(MlflowJson.Options),
+                // An open breaker, a timeout or a refused connection surfaces as itself, not wrapped by Refit, so the
+                // shared transient-error rule and callers see the official exception.
+                TransportExceptionFactory = (_, exception, _) => exception,
+            })
             .ConfigureHttpClient((provider, http) =>
             {
                 var url = provider.GetRequiredService<IOptions<MlflowClientOptions>>().Value.Url
