@@ -79,7 +79,7 @@ public sealed class MinioStorage : IMinioStorage, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(key);
         try
         {
-            return await Client.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject(key), cancellationToken);
+            return await SdkReadable(() => Client.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject(key), cancellationToken), "HEAD", bucket, key);
         }
         catch (Exception ex) when (ex is ObjectNotFoundException or BucketNotFoundException)
         {
@@ -98,7 +98,7 @@ public sealed class MinioStorage : IMinioStorage, IDisposable
         using var buffer = new MemoryStream((int)Math.Min(stat.Size, maxBytes));
         try
         {
-            await Client.GetObjectAsync(new GetObjectArgs().WithBucket(bucket).WithObject(key).WithCallbackStream(async (stream, token) =>
+            await SdkReadable(() => Client.GetObjectAsync(new GetObjectArgs().WithBucket(bucket).WithObject(key).WithCallbackStream(async (stream, token) =>
             {
                 // The object may have grown since the stat: read at most one byte past the bound to notice.
                 var chunk = new byte[81920];
@@ -109,7 +109,7 @@ public sealed class MinioStorage : IMinioStorage, IDisposable
                         throw new MinioObjectTooLargeException(bucket, key, -1, maxBytes);
                     buffer.Write(chunk, 0, read);
                 }
-            }), cancellationToken);
+            }), cancellationToken), "GET", bucket, key);
         }
         catch (Exception ex) when (ex is ObjectNotFoundException or BucketNotFoundException)
         {
@@ -164,6 +164,21 @@ public sealed class MinioStorage : IMinioStorage, IDisposable
     }
 
     public void Dispose() => Client.Dispose();
+
+    // Minio SDK 7.0.0 fails with a NullReferenceException while reading a 5xx answer that has no body (a HEAD, a
+    // proxy's empty 503). That is an outside system failing, not a defect of the caller: it is reported as the
+    // transport error it is, so the shared rule retries it instead of sending the message to the error queue.
+    private static async Task<T> SdkReadable<T>(Func<Task<T>> call, string method, string bucket, string key)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NullReferenceException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(MinioClient).Assembly)
+        {
+            throw new HttpRequestException($"MinIO answered {method} s3://{bucket}/{key} with an error the Minio SDK could not read.", ex);
+        }
+    }
 
     private static MinioKeyProbeOutcome? Classified(string code) => code switch
     {
