@@ -204,10 +204,11 @@ public sealed class KubernetesClientTests(ClientsSandbox sandbox) : IClassFixtur
     public async Task Should_watch_custom_kinds_typed()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var from = (await Client.ListAsync<Workflow>("app=training")).ResourceVersion;
         var phases = new List<string?>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in Client.WatchAsync<Workflow>("app=training", cancellationToken: deadline.Token))
+            await foreach (var e in Client.WatchAsync<Workflow>("app=training", from, cancellationToken: deadline.Token))
             {
                 phases.Add(e.Object.Status?.Phase);
                 if (e.Object.Status?.Phase == WorkflowPhase.Succeeded)

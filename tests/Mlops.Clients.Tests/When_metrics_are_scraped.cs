@@ -11,6 +11,8 @@ using OpenTelemetry.Metrics;
 namespace Mlops.Clients.Tests;
 
 /// <summary>A service that wires OpenTelemetry and Prometheus as the services do shows each breaker's state at <c>/metrics</c>.</summary>
+/// <remarks>Alone in its collection: an exporter listens to meters by name, so other tests' hosts would add their series.</remarks>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class When_metrics_are_scraped
 {
     [Fact]
