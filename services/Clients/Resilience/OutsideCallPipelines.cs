@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using OpenTelemetry.Metrics;
 using Polly;
@@ -24,8 +25,8 @@ public static class OutsideCallPipelines
         this IServiceCollection services, string system, Func<IServiceProvider, (TimeSpan AttemptTimeout, ResilienceSettings Settings)> settings)
     {
         services.AddMetrics();
-        services.AddSingleton<CircuitStateGauge>();
-        services.TryAddTimeProvider();
+        services.TryAddSingleton<CircuitStateGauge>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddResiliencePipeline<string, HttpResponseMessage>(system, (pipeline, context) =>
         {
             var (attemptTimeout, resilience) = settings(context.ServiceProvider);
@@ -81,11 +82,5 @@ public static class OutsideCallPipelines
             });
         }
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = attemptTimeout });
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (services.All(s => s.ServiceType != typeof(TimeProvider)))
-            services.AddSingleton(TimeProvider.System);
     }
 }
