@@ -32,12 +32,14 @@ summary=$(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find('.//{*}Counters')
+    root = ET.parse(path).getroot()
+    counters = root.find('.//{*}Counters')
     if counters is None:
         continue
     passed += int(counters.get('passed', 0))
     failed += int(counters.get('failed', 0)) + int(counters.get('error', 0)) + int(counters.get('timeout', 0)) + int(counters.get('aborted', 0))
-    skipped += int(counters.get('notExecuted', 0))
+    # xunit's skips are results with outcome NotExecuted; the counters leave them out.
+    skipped += sum(1 for r in root.findall('.//{*}UnitTestResult') if r.get('outcome') == 'NotExecuted')
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 )
