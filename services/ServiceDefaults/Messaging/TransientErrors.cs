@@ -64,6 +64,11 @@ public static partial class TransientErrors
                 return new OutsideFailure(OutsideFailureKind.Permanent, 403, "HTTP 403 from MinIO: the access key or its secret was refused");
             case MinioException minio:
                 return OfMinio(minio, depth);
+            case NullReferenceException when exception.TargetSite?.DeclaringType?.FullName?.StartsWith("Minio.", StringComparison.Ordinal) == true:
+                // The Minio SDK 7.0.0 fails in its own error parsing when an error answer has no body (any HEAD, such as
+                // StatObject, answered 429 or 5xx): the status is lost. 404, 400 and 403 without a body it does parse, so
+                // what is left is mostly throttling and unavailability.
+                return new OutsideFailure(OutsideFailureKind.Transient, null, "MinIO answered an error without a body (throttled or unavailable)");
             case BrokenCircuitException:
                 return new OutsideFailure(OutsideFailureKind.Transient, null, "the circuit breaker is open after repeated failures");
             case TimeoutRejectedException:

@@ -34,6 +34,34 @@ public sealed class When_MinIO_answers_an_error_through_the_Minio_SDK(SandboxFix
         }
     }
 
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    public async Task Should_call_an_error_without_a_body_transient_though_the_SDK_loses_its_status(int status)
+    {
+        // A HEAD answer carries no body; the SDK then throws a NullReferenceException from its own error parsing.
+        var bucket = await NewBucketAsync();
+        sandbox.Faults.Set("s3", "object", new FaultRule { ErrorRate = 1, StatusCodes = [status] });
+        try
+        {
+            var ex = await Assert.ThrowsAsync<NullReferenceException>(() => sandbox.Minio.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject("model/MLmodel")));
+            Assert.Equal(OutsideFailureKind.Transient, TransientErrors.Classify(ex).Kind);
+            Assert.Equal(OutsideFailureKind.Permanent, TransientErrors.Classify(new NullReferenceException("a defect of ours")).Kind);
+        }
+        finally
+        {
+            sandbox.Faults.Clear("s3", "object");
+        }
+    }
+
+    [Fact]
+    public async Task Should_call_a_missing_object_permanent_when_asked_with_a_HEAD()
+    {
+        var bucket = await NewBucketAsync();
+        var ex = await Assert.ThrowsAsync<ObjectNotFoundException>(() => sandbox.Minio.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject("model/MLmodel")));
+        Assert.Equal(new OutsideFailure(OutsideFailureKind.Permanent, 404, "HTTP 404 from MinIO (NoSuchKey): the object does not exist"), TransientErrors.Classify(ex));
+    }
+
     [Fact]
     public async Task Should_call_an_internal_error_transient()
     {
