@@ -59,6 +59,8 @@ public sealed class StepHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Mlops.StepProbe" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The application name names no assembly: no hosting start-up assemblies to look for.
+        builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         builder.Configuration["RABBITMQ_URL"] = vhost.AmqpUrl.ToString();
         foreach (var (key, value) in store.Settings())
             builder.Configuration[key] = value;
