@@ -46,7 +46,7 @@ public sealed class When_MinIO_answers_an_error_through_the_Minio_SDK(SandboxFix
         {
             var ex = await Assert.ThrowsAsync<NullReferenceException>(() => sandbox.Minio.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject("model/MLmodel")));
             Assert.Equal(OutsideFailureKind.Transient, TransientErrors.Classify(ex).Kind);
-            Assert.Equal(OutsideFailureKind.Permanent, TransientErrors.Classify(new NullReferenceException("a defect of ours")).Kind);
+            Assert.Equal(OutsideFailureKind.Permanent, TransientErrors.Classify(DefectOfOurs()).Kind);
         }
         finally
         {
@@ -111,6 +111,21 @@ public sealed class When_MinIO_answers_an_error_through_the_Minio_SDK(SandboxFix
         var failure = TransientErrors.Classify(ex);
         Assert.Equal(OutsideFailureKind.Transient, failure.Kind);
         Assert.Null(failure.StatusCode);
+    }
+
+    // A NullReferenceException thrown where the runtime throws one: in our own code, not the SDK's.
+    private static NullReferenceException DefectOfOurs()
+    {
+        try
+        {
+            string? missing = Environment.GetEnvironmentVariable("MLOPS_TEST_" + Guid.NewGuid().ToString("N"));
+            _ = missing!.Length;
+            throw new InvalidOperationException("the variable exists");
+        }
+        catch (NullReferenceException ex)
+        {
+            return ex;
+        }
     }
 
     private async Task<string> NewBucketAsync()
