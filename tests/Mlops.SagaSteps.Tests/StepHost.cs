@@ -30,10 +30,10 @@ public sealed class StepHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RabbitMqVirtualHost _vhost;
-    private readonly SqliteStoreFile _store;
+    private readonly SqliteStoreFile? _store;
     private readonly SandboxFixture _sandbox;
 
-    private StepHost(WebApplication app, RabbitMqVirtualHost vhost, SqliteStoreFile store, SandboxFixture sandbox, CapturedLogs logs)
+    private StepHost(WebApplication app, RabbitMqVirtualHost vhost, SqliteStoreFile? store, SandboxFixture sandbox, CapturedLogs logs)
     {
         _app = app;
         Logs = logs;
@@ -52,17 +52,19 @@ public sealed class StepHost : IAsyncDisposable
 
     public ISagaCatalog Catalog => Services.GetRequiredService<ISagaCatalog>();
 
-    public static async Task<StepHost> StartAsync(SandboxFixture sandbox, TimeSpan? stepDeadline = null, TimeSpan? firstRetry = null, TimeSpan? maxRetry = null)
+    /// <param name="postgres">A schema to keep the sagas in; without one, a SQLite file of the host's own.</param>
+    public static async Task<StepHost> StartAsync(SandboxFixture sandbox, TimeSpan? stepDeadline = null, TimeSpan? firstRetry = null,
+        TimeSpan? maxRetry = null, PostgresSchema? postgres = null)
     {
         var vhost = await RabbitMqVirtualHost.CreateAsync("saga-steps");
-        var store = new SqliteStoreFile("saga-steps");
+        var store = postgres is null ? SqliteStoreFile.Create("saga-steps") : null;
         var logs = new CapturedLogs();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Mlops.StepProbe" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         // The application name names no assembly: no hosting start-up assemblies to look for.
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         builder.Configuration["RABBITMQ_URL"] = vhost.AmqpUrl.ToString();
-        foreach (var (key, value) in store.Settings())
+        foreach (var (key, value) in store?.Settings() ?? postgres!.Settings())
             builder.Configuration[key] = value;
         builder.Configuration["SagaStore:SweepInterval"] = "00:00:00.100";
         builder.Configuration["Logging:LogLevel:Mlops.ServiceDefaults.Sagas"] = "Debug";
@@ -209,6 +211,7 @@ public sealed class StepHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _vhost.DisposeAsync();
-        await _store.DisposeAsync();
+        if (_store is not null)
+            await _store.DisposeAsync();
     }
 }

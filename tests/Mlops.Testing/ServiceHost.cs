@@ -28,7 +28,7 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
         _configureServices = configureServices;
         if (!_settings.Keys.Any(k => k.StartsWith("SagaStore:", StringComparison.OrdinalIgnoreCase)))
         {
-            _store = new SqliteStoreFile("mlops-host");
+            _store = SqliteStoreFile.Create("mlops-host");
             foreach (var (key, value) in _store.Settings())
                 _settings[key] = value;
         }

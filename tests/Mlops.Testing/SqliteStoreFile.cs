@@ -8,10 +8,13 @@ public sealed class SqliteStoreFile : IAsyncDisposable
     /// <summary>The file name the saga store gives its SQLite database inside its data directory.</summary>
     public const string FileName = "sagas.db";
 
-    public SqliteStoreFile(string prefix = "saga-store")
+    private SqliteStoreFile(string prefix)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory(prefix + "-").FullName;
     }
+
+    /// <summary>Creates the folder <c>{prefix}-{random}</c> under the temporary folder.</summary>
+    public static SqliteStoreFile Create(string prefix = "saga-store") => new(prefix);
 
     /// <summary>The folder, for <c>SagaStore:DataDirectory</c>.</summary>
     public string Directory { get; }
