@@ -41,4 +41,36 @@ public sealed class SagaIdsTests
         Assert.Throws<ArgumentException>(() => SagaIds.ForStack(key));
         Assert.Throws<ArgumentException>(() => SagaIds.ForModelVersion("cnn_classifier", key));
     }
+
+    [Fact]
+    public void Should_accept_a_name_of_exactly_the_bound_and_keep_it_apart_from_a_shorter_one()
+    {
+        var longest = new string('a', SagaIds.MaxNameBytes);
+        Assert.NotEqual(SagaIds.ForStack(longest), SagaIds.ForStack(longest[1..]));
+        Assert.Equal(SagaIds.ForStack(longest), SagaIds.ForStack(longest));
+    }
+
+    [Fact]
+    public void Should_count_the_bound_in_UTF8_bytes_not_characters()
+    {
+        // 512 two-byte characters reach the bound; one more does not fit.
+        var atBound = new string('\u00e9', SagaIds.MaxNameBytes / 2);
+        Assert.NotEqual(Guid.Empty, SagaIds.ForStack(atBound));
+        var ex = Assert.Throws<ArgumentException>(() => SagaIds.ForStack(atBound + "\u00e9"));
+        Assert.Contains(SagaIds.MaxNameBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_refuse_a_name_over_the_bound_naming_the_limit_even_one_far_too_big_for_the_stack()
+    {
+        // Far beyond any stack: refused by its length alone.
+        var huge = new string('x', 50_000_000);
+        var ex = Assert.Throws<ArgumentException>(() => SagaIds.ForStack(huge));
+        Assert.Contains("at most 1024 UTF-8 bytes", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SagaIds.ForModelVersion(new string('m', SagaIds.MaxNameBytes), "1"));
+        Assert.Throws<ArgumentException>(() => SagaIds.NameBased(Guid.NewGuid(), new string('n', SagaIds.MaxNameBytes + 1)));
+    }
+
+    [Fact]
+    public void Should_refuse_a_null_name() => Assert.Throws<ArgumentNullException>(() => SagaIds.NameBased(Guid.NewGuid(), null!));
 }

@@ -16,16 +16,17 @@ public sealed class EndpointPipelineTests : IAsyncLifetime
 {
     private RabbitMqVirtualHost _vhost = null!;
     private WebApplication _app = null!;
-    private string _dataDirectory = null!;
+    private SqliteStoreFile _store = null!;
 
     public async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("pipeline");
-        _dataDirectory = Directory.CreateTempSubdirectory("mlops-pipeline-").FullName;
+        _store = SqliteStoreFile.Create("mlops-pipeline");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Mlops.PipelineProbe" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["RABBITMQ_URL"] = _vhost.AmqpUrl.ToString();
-        builder.Configuration["SagaStore:DataDirectory"] = _dataDirectory;
+        foreach (var (key, value) in _store.Settings())
+            builder.Configuration[key] = value;
         builder.AddServiceDefaults(bus =>
         {
             bus.AddConsumer<PipelineProbe.FlakyDependencyConsumer>();
@@ -44,7 +45,7 @@ public sealed class EndpointPipelineTests : IAsyncLifetime
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _vhost.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
+        await _store.DisposeAsync();
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Mlops.ServiceDefaults.Tests;
+namespace Mlops.Testing;
 
 /// <summary>
 /// A loopback TCP relay in front of the broker that a test can cut and restore, to see what a

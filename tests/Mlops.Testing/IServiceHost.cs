@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace Mlops.ServiceDefaults.Tests;
+namespace Mlops.Testing;
 
 /// <summary>A started service host, whichever service it is.</summary>
 public interface IServiceHost : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Mlops.ServiceDefaults.Tests;
+namespace Mlops.Testing;
 
 /// <summary>
 /// A meter factory that outlives every host in the test process. MassTransit keeps the meter it

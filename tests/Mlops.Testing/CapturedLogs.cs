@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Mlops.ServiceDefaults.Tests;
+namespace Mlops.Testing;
 
 /// <summary>A logger provider that keeps every entry with the scope values it was written in.</summary>
 public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
