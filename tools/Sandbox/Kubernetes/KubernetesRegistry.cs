@@ -324,6 +324,7 @@ public sealed class KubernetesRegistry
 
     private JsonObject Update(ResourceType type, string? ns, string name, bool statusOnly, bool checkVersion, bool dryRun, Func<JsonObject, JsonObject> produce)
     {
+        var removed = false;
         var updated = Store.Update(type, ns, name, current =>
         {
             var desired = produce(current.DeepClone().AsObject());
@@ -364,20 +365,11 @@ public sealed class KubernetesRegistry
             if (type.TracksGeneration && !statusOnly && SpecChanged(current, result))
                 resultMetadata["generation"] = current.Generation() + 1;
             return result;
-        }, commit: !dryRun);
-        // A deleting object whose last finalizer went is removed, as the API server does on that update.
-        if (!dryRun && IsDeleting(updated) && Finalizers(updated).Count == 0 && type != ResourceCatalog.Namespaces
-            && (type != ResourceCatalog.Pods || string.IsNullOrEmpty(updated["spec"].String("nodeName")) || (updated["metadata"].Number("deletionGracePeriodSeconds") ?? 0) == 0))
-        {
-            try
-            {
-                Remove(type, ns, name);
-            }
-            catch (KubernetesApiException gone) when (gone.Code == 404)
-            {
-                // Another writer removed it first.
-            }
-        }
+        }, commit: !dryRun, removeWhen: o => (removed = IsDeleting(o) && Finalizers(o).Count == 0 && type != ResourceCatalog.Namespaces
+            && (type != ResourceCatalog.Pods || string.IsNullOrEmpty(o["spec"].String("nodeName")) || (o["metadata"].Number("deletionGracePeriodSeconds") ?? 0) == 0)));
+        // A deleting object whose last finalizer went was removed by that update, as the API server does; its dependents follow.
+        if (removed)
+            CollectGarbage(updated.Uid());
         return updated;
     }
 

@@ -114,8 +114,12 @@ public sealed class ObjectStore(int historyLimit)
     /// Replaces an object with what <paramref name="change"/> makes of a copy of it, atomically. A change that leaves
     /// the object as it was stores nothing and keeps its resourceVersion, as the API server does.
     /// </summary>
-    /// <remarks>With <paramref name="commit"/> false (a dry run) the result is computed and returned, and nothing is stored.</remarks>
-    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> change, bool commit = true)
+    /// <remarks>
+    /// With <paramref name="commit"/> false (a dry run) the result is computed and returned, and nothing is stored. When
+    /// <paramref name="removeWhen"/> holds for the result (a deleting object whose last finalizer went) the object is
+    /// removed instead, and watchers see only its deletion, as etcd's update-turned-delete shows it.
+    /// </remarks>
+    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> change, bool commit = true, Func<JsonObject, bool>? removeWhen = null)
     {
         lock (_gate)
         {
@@ -126,6 +130,13 @@ public sealed class ObjectStore(int historyLimit)
             updated["metadata"]!["resourceVersion"] = current["metadata"]!["resourceVersion"]!.DeepClone();
             if (JsonNode.DeepEquals(updated, current) || !commit)
                 return commit ? Copy(current) : updated;
+            if (removeWhen?.Invoke(updated) == true)
+            {
+                bucket.Remove(Key(ns, name));
+                updated["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Publish(new StoreEvent(_version, "DELETED", type, Copy(updated), Copy(current)));
+                return Copy(updated);
+            }
             updated["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             bucket[Key(ns, name)] = updated;
             Publish(new StoreEvent(_version, "MODIFIED", type, Copy(updated), Copy(current)));
