@@ -189,6 +189,50 @@ public sealed class AccessControlTests(KubernetesSandbox sandbox) : IClassFixtur
     }
 
     [Fact]
+    public async Task Should_refuse_a_role_or_binding_that_grants_more_than_the_writer_holds()
+    {
+        var ns = await sandbox.NewNamespaceAsync();
+        await Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "provisioner" } }, ns);
+        await Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        {
+            Metadata = new V1ObjectMeta { Name = "rbac-writer" },
+            Rules =
+            [
+                new V1PolicyRule { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["roles", "rolebindings"], Verbs = ["create"] },
+                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list"] },
+            ],
+        }, ns);
+        await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "provisioner-writes-rbac" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "rbac-writer" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "provisioner" }],
+        }, ns);
+        using var provisioner = sandbox.ClientWithToken(await sandbox.TokenForAsync(ns, "provisioner"));
+        V1Role Role(string name, params string[] verbs) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Rules = [new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = verbs }],
+        };
+
+        var held = await provisioner.RbacAuthorizationV1.CreateNamespacedRoleAsync(Role("reader", "get"), ns);
+        var more = await Assert.ThrowsAsync<HttpOperationException>(() => provisioner.RbacAuthorizationV1.CreateNamespacedRoleAsync(Role("deleter", "get", "delete"), ns));
+        var adminBinding = await Assert.ThrowsAsync<HttpOperationException>(() => provisioner.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "everyone-admin" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "admin" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "provisioner" }],
+        }, ns));
+
+        Assert.Equal("reader", held.Metadata.Name);
+        Assert.Equal(HttpStatusCode.Forbidden, more.Response.StatusCode);
+        Assert.Equal($"roles.rbac.authorization.k8s.io \"deleter\" is forbidden: user \"system:serviceaccount:{ns}:provisioner\" (groups=[\"system:serviceaccounts\" \"system:serviceaccounts:{ns}\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n{{APIGroups:[\"apps\"], Resources:[\"deployments\"], Verbs:[\"delete\"]}}",
+            KubernetesJson.Deserialize<V1Status>(more.Response.Content).Message);
+        Assert.Equal(HttpStatusCode.Forbidden, adminBinding.Response.StatusCode);
+        Assert.Contains("is attempting to grant RBAC permissions not currently held", KubernetesJson.Deserialize<V1Status>(adminBinding.Response.Content).Message);
+    }
+
+    [Fact]
     public async Task Should_record_who_sent_each_request_in_the_request_log()
     {
         var (ns, token) = await DeploymentReaderAsync();

@@ -19,7 +19,8 @@ public sealed class KubernetesApi(
     AccessReviews reviews,
     TokenRequests tokenRequests,
     PodLogs podLogs,
-    ServiceProxy proxy)
+    ServiceProxy proxy,
+    EscalationCheck escalation)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -147,12 +148,16 @@ public sealed class KubernetesApi(
             case "create":
             {
                 var body = await ReadObjectAsync(http);
+                if (EscalationCheck.Guards(path.Type))
+                    escalation.Check(user, path.Type, path.Namespace, registry.Create(path.Type, path.Namespace, body, dryRun: true));
                 await WriteAsync(http, 201, registry.Create(path.Type, path.Namespace, body, dryRun));
                 break;
             }
             case "update":
             {
                 var body = await ReadObjectAsync(http);
+                if (EscalationCheck.Guards(path.Type))
+                    escalation.Check(user, path.Type, path.Namespace, registry.Replace(path.Type, path.Namespace, path.Name!, body, statusOnly, dryRun: true));
                 await WriteAsync(http, 200, registry.Replace(path.Type, path.Namespace, path.Name!, body, statusOnly, dryRun));
                 break;
             }
@@ -162,6 +167,8 @@ public sealed class KubernetesApi(
                             ?? throw KubernetesApiException.BadRequest("empty patch");
                 var creates = http.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true
                               && registry.Find(path.Type, path.Namespace, path.Name!) is null;
+                if (EscalationCheck.Guards(path.Type))
+                    escalation.Check(user, path.Type, path.Namespace, registry.Patch(path.Type, path.Namespace, path.Name!, http.Request.ContentType ?? "", patch, statusOnly, dryRun: true));
                 var patched = registry.Patch(path.Type, path.Namespace, path.Name!, http.Request.ContentType ?? "", patch, statusOnly, dryRun);
                 await WriteAsync(http, creates ? 201 : 200, patched);
                 break;

@@ -67,6 +67,7 @@ public sealed class KubernetesStandIn : StandIn
         services.AddSingleton(Authenticator);
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<AccessReviews>();
+        services.AddSingleton<EscalationCheck>();
         services.AddSingleton<TokenRequests>();
         services.AddSingleton<PodLogs>();
         services.AddSingleton<ServiceProxy>();

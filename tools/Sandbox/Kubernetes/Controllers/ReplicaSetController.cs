@@ -94,7 +94,7 @@ public sealed class ReplicaSetController(KubernetesRegistry registry, Kubernetes
             }
         }
 
-        var minReady = TimeSpan.FromSeconds(rs["spec"].Number("minReadySeconds") ?? 0);
+        var minReady = options.Scaled(rs["spec"].Number("minReadySeconds") ?? 0);
         var ready = active.Where(IsReady).ToList();
         var available = ready.Where(p => ReadySince(p) + minReady <= now).ToList();
         var notYet = ready.Except(available).Select(p => ReadySince(p) + minReady).DefaultIfEmpty().Min();
