@@ -14,10 +14,13 @@ internal sealed class WatchStream(KubernetesRegistry registry, ApiPath path, IQu
     private readonly LabelSelector _labels = LabelSelector.Parse(query["labelSelector"]);
     private readonly FieldSelector _fields = FieldSelector.Parse(path.Name is null ? query["fieldSelector"] : $"metadata.name={path.Name}");
     private readonly bool _bookmarks = query["allowWatchBookmarks"].ToString() is "true" or "1";
+    private bool _tables;
     private long _lastVersion;
 
     public async Task ServeAsync(HttpContext http)
     {
+        // kubectl get -w asks for server-side tables: each event's object is then a one-row Table.
+        _tables = TablePrinter.Wanted(http.Request.Headers.Accept);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(Duration());
 
@@ -60,7 +63,7 @@ internal sealed class WatchStream(KubernetesRegistry registry, ApiPath path, IQu
             try
             {
                 foreach (var item in initial)
-                    await WriteEventAsync(http, "ADDED", item, timeout.Token);
+                    await WriteEventAsync(http, "ADDED", Shown(item, http), timeout.Token);
                 if (sendInitial)
                     await WriteBookmarkAsync(http, initialEventsEnd: true, timeout.Token);
                 foreach (var change in subscription.Backlog)
@@ -127,10 +130,13 @@ internal sealed class WatchStream(KubernetesRegistry registry, ApiPath path, IQu
             _ => null,
         };
         if (type is not null)
-            await WriteEventAsync(http, type, change.Object, cancellationToken);
+            await WriteEventAsync(http, type, Shown(change.Object, http), cancellationToken);
     }
 
     private bool Matches(JsonObject obj) => _labels.Matches(obj) && _fields.Matches(obj);
+
+    private JsonObject Shown(JsonObject obj, HttpContext http) =>
+        _tables ? TablePrinter.Print(path.Type, [obj], obj.ResourceVersion(), http.Request.Query["includeObject"] == "Object") : obj;
 
     // A BOOKMARK carries only the kind and the resourceVersion everything before which has been sent.
     private Task WriteBookmarkAsync(HttpContext http, bool initialEventsEnd, CancellationToken cancellationToken)
