@@ -76,11 +76,14 @@ public sealed class AccessControlTests(KubernetesSandbox sandbox) : IClassFixtur
         var create = await sandbox.Kubectl.RunAsync("auth", "can-i", $"--as=system:serviceaccount:{ns}:promoter", "create", "deployments", "-n", ns);
         var elsewhere = await sandbox.Kubectl.RunAsync("auth", "can-i", $"--as=system:serviceaccount:{ns}:promoter", "get", "deployments", "-n", "default");
         var admin = await sandbox.Kubectl.RunAsync("auth", "can-i", "create", "namespaces");
+        var list = (await sandbox.Kubectl.RunAsync("auth", "can-i", "--list", $"--as=system:serviceaccount:{ns}:promoter", "-n", ns)).Succeeded();
 
         Assert.Equal((0, "yes"), (get.ExitCode, get.Output.Trim()));
         Assert.Equal((1, "no"), (create.ExitCode, create.Output.Trim()));
         Assert.Equal((1, "no"), (elsewhere.ExitCode, elsewhere.Output.Trim()));
         Assert.Equal((0, "yes"), (admin.ExitCode, admin.Output.Trim()));
+        Assert.Matches(@"(?m)^deployments\.apps\s+\[\]\s+\[\]\s+\[get\]$", list.Output);
+        Assert.DoesNotMatch(@"(?m)^secrets", list.Output);
     }
 
     [Fact]

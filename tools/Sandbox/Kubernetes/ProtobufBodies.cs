@@ -211,6 +211,7 @@ public static class ProtobufBodies
             ]),
         ],
         ["SelfSubjectReview"] = [Msg(1, "metadata", ObjectMeta)],
+        ["SelfSubjectRulesReview"] = [Msg(1, "metadata", ObjectMeta), Msg(2, "spec", () => [Str(1, "namespace")])],
         ["DeleteOptions"] = DeleteOptions(),
     };
 

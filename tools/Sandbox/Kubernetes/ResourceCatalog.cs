@@ -67,6 +67,12 @@ public static class ResourceCatalog
         Verbs = CreateOnly,
     };
 
+    public static readonly ResourceType SelfSubjectRulesReviews = new("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, [], false, false, false)
+    {
+        Stored = false,
+        Verbs = CreateOnly,
+    };
+
     public static readonly ResourceType SelfSubjectReviews = new("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview", false, [], false, false, false)
     {
         Stored = false,
@@ -80,7 +86,7 @@ public static class ResourceCatalog
     [
         Namespaces, Secrets, ConfigMaps, Services, PersistentVolumeClaims, Pods, ServiceAccounts, Events,
         Deployments, ReplicaSets, Jobs,
-        SelfSubjectReviews, SelfSubjectAccessReviews, SubjectAccessReviews,
+        SelfSubjectReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,
         Roles, ClusterRoles, RoleBindings, ClusterRoleBindings,
         SealedSecrets, Workflows,
     ];

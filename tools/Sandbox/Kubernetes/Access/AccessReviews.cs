@@ -4,7 +4,8 @@ namespace Mlops.Sandbox.Kubernetes.Access;
 
 /// <summary>
 /// The review kinds that are answered, never stored: SelfSubjectAccessReview (<c>kubectl auth can-i</c>),
-/// SubjectAccessReview (any user and groups), and SelfSubjectReview (<c>kubectl auth whoami</c>).
+/// SelfSubjectRulesReview (<c>kubectl auth can-i --list</c>), SubjectAccessReview (any user and groups), and
+/// SelfSubjectReview (<c>kubectl auth whoami</c>).
 /// </summary>
 public sealed class AccessReviews(RbacAuthorizer authorizer)
 {
@@ -29,6 +30,11 @@ public sealed class AccessReviews(RbacAuthorizer authorizer)
         }
 
         var spec = review["spec"] as JsonObject ?? throw KubernetesApiException.BadRequest("spec is required");
+        if (type == ResourceCatalog.SelfSubjectRulesReviews)
+        {
+            answer["status"] = Rules(user, spec.String("namespace") ?? "");
+            return answer;
+        }
         var subject = user;
         if (type == ResourceCatalog.SubjectAccessReviews)
         {
@@ -45,6 +51,30 @@ public sealed class AccessReviews(RbacAuthorizer authorizer)
             status["reason"] = decision.Reason;
         answer["status"] = status;
         return answer;
+    }
+
+    // The rules that apply to the user in the namespace, split into resource and non-resource rules as RBAC lists them.
+    private JsonObject Rules(UserInfo user, string ns)
+    {
+        var resourceRules = new JsonArray();
+        var nonResourceRules = new JsonArray();
+        if (user.IsPrivileged)
+        {
+            resourceRules.Add(new JsonObject { ["verbs"] = new JsonArray("*"), ["apiGroups"] = new JsonArray("*"), ["resources"] = new JsonArray("*") });
+            nonResourceRules.Add(new JsonObject { ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*") });
+        }
+        foreach (var rule in authorizer.RulesFor(user, ns))
+        {
+            var copy = rule.DeepClone().AsObject();
+            if (copy["nonResourceURLs"] is JsonArray { Count: > 0 })
+                nonResourceRules.Add(new JsonObject { ["verbs"] = copy["verbs"]?.DeepClone(), ["nonResourceURLs"] = copy["nonResourceURLs"]?.DeepClone() });
+            else
+            {
+                copy.Remove("nonResourceURLs");
+                resourceRules.Add(copy);
+            }
+        }
+        return new JsonObject { ["resourceRules"] = resourceRules, ["nonResourceRules"] = nonResourceRules, ["incomplete"] = false };
     }
 
     private static RequestAttributes Attributes(ResourceType type, JsonObject spec)
