@@ -147,6 +147,22 @@ public sealed class AccessControlTests(KubernetesSandbox sandbox) : IClassFixtur
     }
 
     [Fact]
+    public async Task Should_authorize_the_service_proxy_as_services_proxy_with_the_methods_verb()
+    {
+        var (ns, token) = await DeploymentReaderAsync();
+        using var http = new HttpClient { BaseAddress = sandbox.Host.Kubernetes.Url };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        using var get = await http.GetAsync($"api/v1/namespaces/{ns}/services/serve:5001/proxy/ping");
+        using var post = await http.PostAsync($"api/v1/namespaces/{ns}/services/serve:5001/proxy/invocations", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, get.StatusCode);
+        Assert.Equal($"services \"serve:5001\" is forbidden: User \"system:serviceaccount:{ns}:promoter\" cannot get resource \"services/proxy\" in API group \"\" in the namespace \"{ns}\"",
+            KubernetesJson.Deserialize<V1Status>(await get.Content.ReadAsStringAsync()).Message);
+        Assert.Contains("cannot create resource \"services/proxy\"", KubernetesJson.Deserialize<V1Status>(await post.Content.ReadAsStringAsync()).Message);
+    }
+
+    [Fact]
     public async Task Should_answer_access_reviews_with_the_rbac_reason()
     {
         var (ns, token) = await DeploymentReaderAsync();
