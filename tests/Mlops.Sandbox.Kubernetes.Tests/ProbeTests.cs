@@ -46,9 +46,9 @@ public sealed class ProbeTests : IClassFixture<KubernetesSandbox>
         var ns = await _sandbox.NewNamespaceAsync();
         var deployment = Objects.Deployment("serve", SlowServer);
         var container = deployment.Spec.Template.Spec.Containers[0];
-        // 60 × 10 s at 1:100 is 6 s of startup budget; the liveness probe alone would give up after 10 ms × 1.
+        // 60 × 10 s at 1:100 is 6 s of startup budget; the liveness probe alone would give up after 3 × 10 ms.
         container.StartupProbe = Health(periodSeconds: 10, failureThreshold: 60);
-        container.LivenessProbe = Health(periodSeconds: 1, failureThreshold: 1);
+        container.LivenessProbe = Health(periodSeconds: 1, failureThreshold: 3);
         container.ReadinessProbe = Health(periodSeconds: 10, failureThreshold: 3);
         await Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, ns);
 
