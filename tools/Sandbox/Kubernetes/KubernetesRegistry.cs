@@ -29,6 +29,12 @@ public sealed class KubernetesRegistry
             Create(ResourceCatalog.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         foreach (var (type, obj) in BootstrapPolicy.Objects())
             Create(type, null, obj);
+        var node = Create(ResourceCatalog.Nodes, null, Pods.NodeDescription.Node());
+        Store.Update(ResourceCatalog.Nodes, null, node.Name(), n =>
+        {
+            n["status"] = Pods.NodeDescription.Status();
+            return n;
+        });
     }
 
     public ObjectStore Store { get; }

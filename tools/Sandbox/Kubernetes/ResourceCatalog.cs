@@ -37,6 +37,8 @@ public static class ResourceCatalog
 
     public static readonly ResourceType Events = new("", "v1", "events", "Event", true, ["ev"], false, false, false);
 
+    public static readonly ResourceType Nodes = new("", "v1", "nodes", "Node", false, ["no"], true, false, false);
+
     public static readonly ResourceType Deployments = new("apps", "v1", "deployments", "Deployment", true, ["deploy"], true, true, false)
     {
         Categories = InAllCategory,
@@ -84,7 +86,7 @@ public static class ResourceCatalog
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Secrets, ConfigMaps, Services, PersistentVolumeClaims, Pods, ServiceAccounts, Events,
+        Namespaces, Nodes, Secrets, ConfigMaps, Services, PersistentVolumeClaims, Pods, ServiceAccounts, Events,
         Deployments, ReplicaSets, Jobs,
         SelfSubjectReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,
         Roles, ClusterRoles, RoleBindings, ClusterRoleBindings,

@@ -59,6 +59,19 @@ public static class TablePrinter
             columns.Add(("Readiness Gates", "string", 1, _ => "<none>"));
             return columns;
         }
+        if (type == ResourceCatalog.Nodes)
+        {
+            columns.Add(("Status", "string", 0, o => (o["status"]?["conditions"] as JsonArray ?? []).Any(c => c.String("type") == "Ready" && c.String("status") == "True") ? "Ready" : "NotReady"));
+            columns.Add(("Roles", "string", 0, o => string.Join(',', (o["metadata"]?["labels"] as JsonObject ?? []).Select(l => l.Key).Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal)).Select(k => k["node-role.kubernetes.io/".Length..]).DefaultIfEmpty("<none>"))));
+            columns.Add(("Age", "string", 0, o => Age(ObjectMeta.ParseTimestamp(o["metadata"].String("creationTimestamp")))));
+            columns.Add(("Version", "string", 0, o => o["status"]?["nodeInfo"].String("kubeletVersion")));
+            columns.Add(("Internal-IP", "string", 1, o => (o["status"]?["addresses"] as JsonArray ?? []).FirstOrDefault(a => a.String("type") == "InternalIP").String("address") ?? "<none>"));
+            columns.Add(("External-IP", "string", 1, _ => "<none>"));
+            columns.Add(("OS-Image", "string", 1, o => o["status"]?["nodeInfo"].String("osImage")));
+            columns.Add(("Kernel-Version", "string", 1, o => o["status"]?["nodeInfo"].String("kernelVersion")));
+            columns.Add(("Container-Runtime", "string", 1, o => o["status"]?["nodeInfo"].String("containerRuntimeVersion")));
+            return columns;
+        }
         if (type == ResourceCatalog.ServiceAccounts)
             columns.Add(("Secrets", "string", 0, o => (o["secrets"] as JsonArray)?.Count ?? 0));
         else if (type == ResourceCatalog.Roles || type == ResourceCatalog.ClusterRoles)
