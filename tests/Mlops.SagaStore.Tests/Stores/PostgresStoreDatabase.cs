@@ -47,6 +47,14 @@ public sealed class PostgresStoreDatabase : StoreDatabase
         return names;
     }
 
+    public override Dictionary<string, string?> Settings() => new()
+    {
+        ["SagaStore:Provider"] = "Postgres",
+        ["SagaStore:ConnectionString"] = ConnectionString,
+    };
+
+    public override string PastTimeLiteral => "'2000-01-01T00:00:00Z'::timestamptz";
+
     public override string IdLiteral(Guid id) => $"'{id:D}'::uuid";
 
     public override async ValueTask DisposeAsync()

@@ -33,6 +33,14 @@ public sealed class SqliteStoreDatabase : StoreDatabase
         return names;
     }
 
+    public override Dictionary<string, string?> Settings() => new()
+    {
+        ["SagaStore:Provider"] = "Sqlite",
+        ["SagaStore:DataDirectory"] = _directory,
+    };
+
+    public override string PastTimeLiteral => "1";
+
     public override string IdLiteral(Guid id) => $"'{id:D}'";
 
     public override ValueTask DisposeAsync()
