@@ -15,6 +15,7 @@ builder.AddServiceDefaults(bus =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGet("/sagas/{id:guid}", async (Guid id, ISagaCatalog catalog) =>
-    await catalog.FindAsync(id) is { } record ? Results.Ok(record) : Results.NotFound());
+app.MapGet("/sagas/{id:guid}", async (Guid id, string? type, ISagaCatalog catalog) =>
+    await catalog.FindAsync(id, type) is { } record ? Results.Ok(record) : Results.NotFound());
+app.MapGet("/outbox", (ISagaCatalog catalog) => catalog.OutboxBacklogAsync());
 await app.RunAsync();
