@@ -240,6 +240,24 @@ public abstract class InboxAndOutboxContract
         Assert.Equal(finished.Version, (await host.Catalog.FindAsync(id))!.Version);
     }
 
+    [Fact]
+    public async Task Should_clean_inbox_rows_and_delivered_outbox_rows_once_their_windows_pass()
+    {
+        await using var db = await NewDatabaseAsync();
+        var options = db.Options();
+        options.InboxKeepFor = TimeSpan.FromMilliseconds(300);
+        options.OutboxKeepDeliveredFor = TimeSpan.Zero;
+        await using var host = await SagaHost.StartAsync(options);
+        var id = await StartAsync(host);
+
+        await host.PublishAsync(new RolloutProgressed { CorrelationId = id });
+        await Eventually.HoldsAsync(() => host.Ledger.For(id).Count == 1, "the event delivered");
+
+        await Eventually.HoldsAsync(async () => await db.CountAsync("saga_inbox") == 0 && await db.CountAsync("saga_outbox") == 0,
+            "inbox and outbox cleaned");
+        Assert.Equal(2, (await host.Catalog.FindAsync(id))!.Version);
+    }
+
     private static async Task<Guid> StartAsync(SagaHost host, string? model = null, Guid? flow = null)
     {
         var id = Guid.NewGuid();

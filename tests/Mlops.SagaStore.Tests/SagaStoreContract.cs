@@ -224,6 +224,22 @@ public abstract class SagaStoreContract
     }
 
     [Fact]
+    public async Task CorrelateBy_that_pins_no_indexed_column_to_a_value_is_refused_instead_of_scanning()
+    {
+        await using var db = await NewDatabaseAsync();
+        await using var host = await SagaHost.StartAsync(db.Options());
+        var repository = host.Services.GetRequiredService<IQuerySagaRepository<RolloutState>>();
+
+        var different = await Assert.ThrowsAsync<NotSupportedException>(() => repository.Find(new SagaQuery<RolloutState>(x => x.ModelName != "a")));
+        var either = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == "a" || x.CurrentState != "Final")));
+        var unset = await Assert.ThrowsAsync<NotSupportedException>(() => repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == null)));
+
+        Assert.All(new[] { different, either, unset }, e => Assert.Contains("would scan the table", e.Message, StringComparison.Ordinal));
+        Assert.Empty(await repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == "a" && x.CurrentState != "Final")));
+    }
+
+    [Fact]
     public async Task History_records_each_transition_with_event_states_time_and_message_id_in_order()
     {
         await using var db = await NewDatabaseAsync();

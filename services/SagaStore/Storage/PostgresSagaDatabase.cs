@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Mlops.SagaStore.Mapping;
 using Mlops.SagaStore.Outbox;
 using Npgsql;
@@ -18,7 +19,13 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
     private const string InboxConstraint = "saga_inbox_pkey";
     private const string RecordsConstraint = "saga_store_records_pkey";
 
+    // Commits waiting while a group is on its way go out together as the next group (see CommitGroupsAsync).
+    private const int MaxGroup = 32;
+    private const int GroupSenders = 2;
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<PendingCommit> _pending = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] _senders;
 
     public PostgresSagaDatabase(string connectionString, TimeSpan outboxLease)
         : base(ParameterNames.Bare, outboxLease)
@@ -34,6 +41,7 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
             (builder.SearchPath is { Length: > 0 } schema ? $", schema {schema}" : "") +
             (builder.Username is { Length: > 0 } user ? $", user {user}" : "");
         _dataSource = NpgsqlDataSource.Create(builder);
+        _senders = Enumerable.Range(0, GroupSenders).Select(_ => Task.Run(CommitGroupsAsync)).ToArray();
     }
 
     public override string Provider => "Postgres";
@@ -158,10 +166,15 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
     {
         if (commit.IsEmpty)
             return CommitResult.Committed;
+        if (commit.Sagas.Count <= 1)
+        {
+            var pending = new PendingCommit(commit);
+            ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
+            // Once queued it commits or fails as a whole; a caller that stops waiting finds the message in the inbox on retry.
+            return await pending.Result.Task.WaitAsync(cancellationToken);
+        }
         try
         {
-            if (commit.Sagas.Count <= 1)
-                return await CommitInOneStatementAsync(commit, cancellationToken);
             return await CommitInTransactionAsync(commit, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
@@ -172,20 +185,107 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
         }
     }
 
+    /// <summary>
+    /// Group commit: the commits that queued while the previous group was in flight are sent as one batch, which PostgreSQL
+    /// runs as one implicit transaction: one round trip and one WAL flush for all of them. A lost version race writes nothing
+    /// in its own statement and does not disturb the others; an error (a duplicate racing in) rolls the whole batch back, and
+    /// then each commit of the group is retried on its own, so only the duplicate is refused.
+    /// </summary>
+    private async Task CommitGroupsAsync()
+    {
+        var group = new List<PendingCommit>(MaxGroup);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _pending.Reader.TryRead(out var next))
+                group.Add(next);
+            if (group.Count == 0)
+                continue;
+            try
+            {
+                if (group.Count == 1 || !await TryCommitTogetherAsync(group))
+                {
+                    foreach (var pending in group)
+                        await CommitAloneAsync(pending);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in group)
+                    pending.Result.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<bool> TryCommitTogetherAsync(List<PendingCommit> group)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var pending in group)
+        {
+            var command = new NpgsqlBatchCommand(CommitStatement(pending.Commit, Saga(pending.Commit)));
+            BindBatch(command, scratch => BindCommit(scratch, pending.Commit, Saga(pending.Commit)));
+            batch.BatchCommands.Add(command);
+        }
+        var results = new List<(long Written, long? OutboxId)>(group.Count);
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync();
+            do
+            {
+                await reader.ReadAsync();
+                results.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)));
+            }
+            while (await reader.NextResultAsync());
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+        for (var i = 0; i < group.Count; i++)
+            group[i].Result.TrySetResult(Outcome(group[i].Commit, results[i].Written, results[i].OutboxId));
+        return true;
+    }
+
+    private async Task CommitAloneAsync(PendingCommit pending)
+    {
+        try
+        {
+            pending.Result.TrySetResult(await CommitInOneStatementAsync(pending.Commit, CancellationToken.None));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
+            && ex.ConstraintName is InboxConstraint or RecordsConstraint)
+        {
+            // A concurrent delivery of the same message (or the same key) committed first; the statement wrote nothing.
+            pending.Result.TrySetResult(CommitResult.Duplicate);
+        }
+        catch (Exception ex)
+        {
+            pending.Result.TrySetException(ex);
+        }
+    }
+
+    private static StagedSagaWrite? Saga(StoreCommit commit) => commit.Sagas.Count == 1 ? commit.Sagas[0] : null;
+
+    private static CommitResult Outcome(StoreCommit commit, long written, long? outboxId)
+    {
+        if (written == 0)
+            return new CommitResult(CommitStatus.Conflict, Saga(commit));
+        if (commit.Outbox is not null)
+            commit.Outbox.Id = outboxId!.Value;
+        return CommitResult.Committed;
+    }
+
     // The usual case: the inbox row, the saga row with its history and the outbox row in one statement, one round trip.
     // Everything selects FROM the saga write, so a lost version race inserts nothing; an inbox conflict aborts it all.
     private async Task<CommitResult> CommitInOneStatementAsync(StoreCommit commit, CancellationToken cancellationToken)
     {
-        var saga = commit.Sagas.Count == 1 ? commit.Sagas[0] : null;
+        var saga = Saga(commit);
         await using var command = _dataSource.CreateCommand(CommitStatement(commit, saga));
         BindCommit(command, commit, saga);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        if (reader.GetInt64(0) == 0)
-            return new CommitResult(CommitStatus.Conflict, saga);
-        if (commit.Outbox is not null)
-            commit.Outbox.Id = reader.GetInt64(1);
-        return CommitResult.Committed;
+        return Outcome(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
     }
 
     // Rare: one message that writes several saga instances (a correlation query matching more than one).
@@ -395,7 +495,20 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
             await DeleteAsync("DELETE FROM saga_outbox WHERE delivered_at < @before", deliveredBefore));
     }
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await Task.WhenAll(_senders);
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>A commit waiting for the next group.</summary>
+    private sealed class PendingCommit(StoreCommit commit)
+    {
+        public StoreCommit Commit { get; } = commit;
+
+        public TaskCompletionSource<CommitResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     protected override ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken) =>
         ((DbDataSource)_dataSource).OpenConnectionAsync(cancellationToken);

@@ -33,6 +33,14 @@ public sealed class PostgresStoreDatabase : StoreDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    public override async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public override async Task<IReadOnlyList<string>> IndexesAsync(string table)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

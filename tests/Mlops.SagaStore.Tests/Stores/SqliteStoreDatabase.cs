@@ -20,6 +20,14 @@ public sealed class SqliteStoreDatabase : StoreDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    public override async Task<long> CountAsync(string table)
+    {
+        await using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public override async Task<IReadOnlyList<string>> IndexesAsync(string table)
     {
         await using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");

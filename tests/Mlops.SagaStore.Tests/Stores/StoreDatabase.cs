@@ -12,6 +12,9 @@ public abstract class StoreDatabase : IAsyncDisposable
     /// <summary>Runs SQL outside the store, as another writer or an operator would.</summary>
     public abstract Task ExecuteAsync(string sql);
 
+    /// <summary>Rows in <paramref name="table"/>.</summary>
+    public abstract Task<long> CountAsync(string table);
+
     /// <summary>Names of the indexes on <paramref name="table"/>.</summary>
     public abstract Task<IReadOnlyList<string>> IndexesAsync(string table);
 
