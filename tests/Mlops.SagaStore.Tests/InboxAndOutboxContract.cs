@@ -37,6 +37,32 @@ public abstract class InboxAndOutboxContract
     }
 
     [Fact]
+    public async Task Should_apply_concurrent_copies_of_one_message_once()
+    {
+        await using var db = await NewDatabaseAsync();
+        await using var host = await SagaHost.StartAsync(db.Options());
+        using var ignored = IgnoredMessages.Of(host);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+            ids.Add(await StartAsync(host));
+
+        // Copies racing each other: both may pass the read; the inbox row decides at the commit (PostgreSQL: in one batch).
+        var copies = ids.SelectMany(id => Enumerable.Range(0, 3).Select(_ => id)).ToList();
+        var messageIds = ids.ToDictionary(id => id, _ => Guid.NewGuid());
+        await Task.WhenAll(copies.Select(id => host.PublishAsync(new RolloutProgressed { CorrelationId = id }, messageIds[id])));
+
+        await Eventually.HoldsAsync(() => ignored.Count(nameof(RolloutProgressed), SagaStoreMetrics.Duplicate) == 8, "eight copies refused");
+        foreach (var id in ids)
+        {
+            Assert.Equal(2, (await host.Catalog.FindAsync(id))!.Version);
+            Assert.Single(await host.Catalog.HistoryAsync(id), h => h.Event == nameof(RolloutProgressed));
+        }
+        await Eventually.HoldsAsync(async () => (await host.Catalog.OutboxBacklogAsync()).Pending == 0
+            && ids.All(id => host.Ledger.For(id).Count > 0), "each transition's event delivered");
+        Assert.All(ids, id => Assert.Single(host.Ledger.For(id)));
+    }
+
+    [Fact]
     public async Task Should_deliver_what_a_transition_publishes_with_its_message_id_conversation_initiator_and_headers()
     {
         await using var db = await NewDatabaseAsync();
