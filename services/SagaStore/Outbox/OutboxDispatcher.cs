@@ -23,7 +23,8 @@ internal sealed class OutboxDispatcher : BackgroundService
     private readonly IServiceProvider _services;
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly Channel<OutboxBatch> _ready = Channel.CreateUnbounded<OutboxBatch>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentQueue<OutboxProgress> _progress = new();
+    // Latest progress per outbox row, until written: a row confirmed here but not yet marked is never claimed again by this process.
+    private readonly ConcurrentDictionary<long, OutboxProgress> _progress = new();
     private bool _failureReported;
 
     public OutboxDispatcher(DurableSagaStore store, IServiceProvider services, ILogger<OutboxDispatcher> logger)
@@ -37,7 +38,8 @@ internal sealed class OutboxDispatcher : BackgroundService
     public void Deliver(OutboxBatch batch) => _ready.Writer.TryWrite(batch);
 
     /// <summary>Records (soon, in one write with others) how far a batch got.</summary>
-    public void Report(OutboxProgress progress) => _progress.Enqueue(progress);
+    public void Report(OutboxProgress progress) =>
+        _progress.AddOrUpdate(progress.Id, progress, (_, known) => known.Complete || known.Delivered >= progress.Delivered ? known : progress);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,9 +88,19 @@ internal sealed class OutboxDispatcher : BackgroundService
                         claimed = rows.Count;
                         foreach (var row in rows)
                         {
-                            if (!await DeliverAsync(bus, OutboxBatch.Parse(row.Id, row.Origin, row.Delivered, row.Messages), cancellationToken))
+                            var batch = OutboxBatch.Parse(row.Id, row.Origin, row.Delivered, row.Messages);
+                            // Confirmed by this process already (its mark is on its way): only the write is missing.
+                            if (_progress.TryGetValue(row.Id, out var known))
+                            {
+                                if (known.Complete)
+                                    continue;
+                                batch.Delivered = Math.Max(batch.Delivered, known.Delivered);
+                            }
+                            if (!await DeliverAsync(bus, batch, cancellationToken))
                                 break;
                         }
+                        // Marked before the next claim, so a lease that runs out meanwhile cannot bring these rows back.
+                        await FlushAsync(cancellationToken);
                     }
                     while (claimed == _store.Options.OutboxBatchSize && !cancellationToken.IsCancellationRequested);
                 }
@@ -164,17 +176,19 @@ internal sealed class OutboxDispatcher : BackgroundService
     {
         if (_progress.IsEmpty || !_store.IsReady)
             return;
-        var progress = new List<OutboxProgress>();
-        while (progress.Count < 1_000 && _progress.TryDequeue(out var step))
-            progress.Add(step);
+        var progress = _progress.Values.Take(1_000).ToList();
         try
         {
             await _store.Database.MarkDeliveredAsync(progress, _store.Time.GetUtcNow(), cancellationToken);
+            // Only what was written is forgotten; a newer report for the same row stays for the next flush.
+            foreach (var step in progress)
+                _progress.TryRemove(new KeyValuePair<long, OutboxProgress>(step.Id, step));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Not marked means delivered again after the lease: a duplicate on the wire that inboxes drop, never a loss.
-            _logger.LogWarning(ex, "Marking {Count} outbox rows delivered failed; they may be delivered again", progress.Count);
+            // Kept for the next flush; if the process stops first, the rows are delivered again after their lease: a
+            // duplicate on the wire that inboxes drop, never a loss.
+            _logger.LogWarning(ex, "Marking {Count} outbox rows delivered failed; retrying", progress.Count);
         }
     }
 }
