@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Mlops.SagaStore.Storage;
@@ -6,8 +6,9 @@ namespace Mlops.SagaStore.Storage;
 /// <summary>
 /// One SQLite store file as this process holds it: an exclusive OS lock on <c>&lt;file&gt;.lock</c> for as long as any store
 /// of the process uses the file (a second process is refused), and the one writer connection. Writes queue here and are
-/// committed in groups: every write waiting when a transaction starts goes into it, each under its own savepoint, so one
-/// fsync (with <c>synchronous = FULL</c>) makes a whole group durable and a failing write rolls back only itself.
+/// committed in groups: the caller that gets the writer commits every write waiting at that moment in one transaction, each
+/// under its own savepoint, so one fsync (with <c>synchronous = FULL</c>) makes a whole group durable and a failing write
+/// rolls back only itself. A write with no others waiting runs on its caller's thread, as a plain locked write would.
 /// </summary>
 internal sealed class SqliteStoreFile : IAsyncDisposable
 {
@@ -20,8 +21,9 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
     private readonly FileStream _lockFile;
     private readonly SqliteConnection _writer;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Channel<WriteJob> _jobs = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly ConcurrentQueue<WriteJob> _jobs = new();
+    private readonly SemaphoreSlim _writerLock = new(1, 1);
+    private bool _closed;
     private int _users;
 
     private SqliteStoreFile(string path, string connectionString)
@@ -42,7 +44,6 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
             _lockFile.Dispose();
             throw;
         }
-        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The file's writer, opened (and locked) on first use in this process; pair with <see cref="ReleaseAsync"/>.</summary>
@@ -68,25 +69,44 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
                 return;
             Open.Remove(_path);
         }
-        _jobs.Writer.TryComplete();
-        await _loop;
+        await _writerLock.WaitAsync();
+        _closed = true;
         foreach (var command in _commands.Values)
             command.Dispose();
         _commands.Clear();
         _writer.Dispose();
         _lockFile.Dispose();
+        _writerLock.Release();
     }
 
     /// <summary>Gives back this use of the file, as <see cref="ReleaseAsync"/>.</summary>
     public ValueTask DisposeAsync() => ReleaseAsync();
 
     /// <summary>Runs <paramref name="work"/> in the next group transaction; its result is returned once that transaction committed.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        var job = new WriteJob<T>(work, cancellationToken);
-        if (!_jobs.Writer.TryWrite(job))
-            throw new ObjectDisposedException(nameof(SqliteStoreFile), $"The saga store file {_path} is closed.");
-        return job.Task;
+        cancellationToken.ThrowIfCancellationRequested();
+        var job = new WriteJob<T>(work);
+        _jobs.Enqueue(job);
+        // Once queued a write commits or fails with its group: its caller cannot withdraw it half way.
+        var turn = _writerLock.WaitAsync(CancellationToken.None);
+        if (await Task.WhenAny(job.Task, turn) != turn)
+        {
+            // Another caller committed it meanwhile; give the turn back whenever it comes.
+            _ = turn.ContinueWith(_ => _writerLock.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await job.Task;
+        }
+        try
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!job.IsFinished)
+                CommitWaiting();
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+        return await job.Task;
     }
 
     /// <summary>A prepared command on the writer connection, kept per statement so SQLite compiles each statement once.</summary>
@@ -118,20 +138,13 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void CommitWaiting()
     {
-        var group = new List<WriteJob>(MaxGroup);
-        while (await _jobs.Reader.WaitToReadAsync())
-        {
-            group.Clear();
-            while (group.Count < MaxGroup && _jobs.Reader.TryRead(out var job))
-            {
-                if (!job.IsCanceled)
-                    group.Add(job);
-            }
-            if (group.Count > 0)
-                CommitGroup(group);
-        }
+        var group = new List<WriteJob>();
+        while (group.Count < MaxGroup && _jobs.TryDequeue(out var job))
+            group.Add(job);
+        if (group.Count > 0)
+            CommitGroup(group);
     }
 
     private void CommitGroup(List<WriteJob> group)
@@ -179,8 +192,6 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
 
     private abstract class WriteJob
     {
-        public abstract bool IsCanceled { get; }
-
         public abstract bool IsFinished { get; }
 
         public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
@@ -190,14 +201,12 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken) : WriteJob
+    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, T> work) : WriteJob
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
 
         public Task<T> Task => _completion.Task;
-
-        public override bool IsCanceled => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
 
         public override bool IsFinished => _completion.Task.IsCompleted;
 
