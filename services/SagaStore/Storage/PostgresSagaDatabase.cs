@@ -2,7 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Mlops.SagaStore.Mapping;
 using Mlops.SagaStore.Outbox;
 using Npgsql;
@@ -24,8 +24,8 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
     private const int GroupSenders = 2;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<PendingCommit> _pending = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _senders;
+    private readonly ConcurrentQueue<PendingCommit> _pending = new();
+    private readonly SemaphoreSlim _senders = new(GroupSenders, GroupSenders);
 
     public PostgresSagaDatabase(string connectionString, TimeSpan outboxLease)
         : base(ParameterNames.Bare, outboxLease)
@@ -41,7 +41,6 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
             (builder.SearchPath is { Length: > 0 } schema ? $", schema {schema}" : "") +
             (builder.Username is { Length: > 0 } user ? $", user {user}" : "");
         _dataSource = NpgsqlDataSource.Create(builder);
-        _senders = Enumerable.Range(0, GroupSenders).Select(_ => Task.Run(CommitGroupsAsync)).ToArray();
     }
 
     public override string Provider => "Postgres";
@@ -172,8 +171,23 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
         if (commit.Sagas.Count <= 1)
         {
             var pending = new PendingCommit(commit);
-            ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
-            // Once queued it commits or fails as a whole; a caller that stops waiting finds the message in the inbox on retry.
+            _pending.Enqueue(pending);
+            // Once queued it commits or fails with its group; a caller that gives up finds the message in the inbox on retry.
+            var turn = _senders.WaitAsync(CancellationToken.None);
+            if (await Task.WhenAny(pending.Result.Task, turn) != turn)
+            {
+                _ = turn.ContinueWith(_ => _senders.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return await pending.Result.Task.WaitAsync(cancellationToken);
+            }
+            try
+            {
+                if (!pending.Result.Task.IsCompleted)
+                    await CommitWaitingAsync();
+            }
+            finally
+            {
+                _senders.Release();
+            }
             return await pending.Result.Task.WaitAsync(cancellationToken);
         }
         try
@@ -189,34 +203,30 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
     }
 
     /// <summary>
-    /// Group commit: the commits that queued while the previous group was in flight are sent as one batch, which PostgreSQL
+    /// Group commit: a caller that gets one of the sender slots sends every commit waiting at that moment as one batch, which PostgreSQL
     /// runs as one implicit transaction: one round trip and one WAL flush for all of them. A lost version race writes nothing
     /// in its own statement and does not disturb the others; an error (a duplicate racing in) rolls the whole batch back, and
     /// then each commit of the group is retried on its own, so only the duplicate is refused.
     /// </summary>
-    private async Task CommitGroupsAsync()
+    private async Task CommitWaitingAsync()
     {
         var group = new List<PendingCommit>(MaxGroup);
-        while (await _pending.Reader.WaitToReadAsync())
+        while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
+            group.Add(next);
+        if (group.Count == 0)
+            return;
+        try
         {
-            group.Clear();
-            while (group.Count < MaxGroup && _pending.Reader.TryRead(out var next))
-                group.Add(next);
-            if (group.Count == 0)
-                continue;
-            try
-            {
-                if (group.Count == 1 || !await TryCommitTogetherAsync(group))
-                {
-                    foreach (var pending in group)
-                        await CommitAloneAsync(pending);
-                }
-            }
-            catch (Exception ex)
+            if (group.Count == 1 || !await TryCommitTogetherAsync(group))
             {
                 foreach (var pending in group)
-                    pending.Result.TrySetException(ex);
+                    await CommitAloneAsync(pending);
             }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in group)
+                pending.Result.TrySetException(ex);
         }
     }
 
@@ -500,9 +510,11 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
 
     public override async ValueTask DisposeAsync()
     {
-        _pending.Writer.TryComplete();
-        await Task.WhenAll(_senders);
+        for (var i = 0; i < GroupSenders; i++)
+            await _senders.WaitAsync();
         await _dataSource.DisposeAsync();
+        // Not disposed: a caller whose commit went out in another's group still hands its slot back later.
+        _senders.Release(GroupSenders);
     }
 
     /// <summary>A commit waiting for the next group.</summary>
