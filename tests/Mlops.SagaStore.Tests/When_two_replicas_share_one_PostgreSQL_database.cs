@@ -18,7 +18,7 @@ public sealed class When_two_replicas_share_one_PostgreSQL_database
         await using var db = await PostgresStoreDatabase.CreateAsync();
         await using var vhost = await RabbitMqVirtualHost.CreateAsync("saga-store-replicas");
         var options = db.Options();
-        options.OutboxLease = TimeSpan.FromSeconds(2);
+        options.OutboxLease = TimeSpan.FromSeconds(3);
         var run = Guid.NewGuid();
 
         // Committed by a replica whose bus and dispatcher never start: only the other two can deliver these.

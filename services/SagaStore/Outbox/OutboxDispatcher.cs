@@ -83,11 +83,14 @@ internal sealed class OutboxDispatcher : BackgroundService
                     do
                     {
                         var now = _store.Time.GetUtcNow();
-                        var rows = await _store.Database.ClaimOutboxAsync(now, now + _store.Options.OutboxLease, _store.Options.OutboxBatchSize,
-                            cancellationToken);
+                        var leaseUntil = now + _store.Options.OutboxLease;
+                        var rows = await _store.Database.ClaimOutboxAsync(now, leaseUntil, _store.Options.OutboxBatchSize, cancellationToken);
                         claimed = rows.Count;
                         foreach (var row in rows)
                         {
+                            // Near the end of the lease another dispatcher may claim the rest: leave it rather than send it twice.
+                            if (_store.Time.GetUtcNow() >= leaseUntil - _store.Options.OutboxLease / 2)
+                                break;
                             var batch = OutboxBatch.Parse(row.Id, row.Origin, row.Delivered, row.Messages);
                             // Confirmed by this process already (its mark is on its way): only the write is missing.
                             if (_progress.TryGetValue(row.Id, out var known))
@@ -96,11 +99,12 @@ internal sealed class OutboxDispatcher : BackgroundService
                                     continue;
                                 batch.Delivered = Math.Max(batch.Delivered, known.Delivered);
                             }
-                            if (!await DeliverAsync(bus, batch, cancellationToken))
+                            var delivered = await DeliverAsync(bus, batch, cancellationToken);
+                            // Marked at once, while the lease still holds, so it cannot run out on a row that went out.
+                            await FlushAsync(cancellationToken);
+                            if (!delivered)
                                 break;
                         }
-                        // Marked before the next claim, so a lease that runs out meanwhile cannot bring these rows back.
-                        await FlushAsync(cancellationToken);
                     }
                     while (claimed == _store.Options.OutboxBatchSize && !cancellationToken.IsCancellationRequested);
                 }

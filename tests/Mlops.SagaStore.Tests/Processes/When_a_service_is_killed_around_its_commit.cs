@@ -49,12 +49,14 @@ public sealed class When_a_service_is_killed_around_its_commit
         var placed = await CrashHostProcess.FindAsync(service, order, nameof(OrderState));
         Assert.Equal(("Accepted", 1), (placed!.State, placed.Version));
 
-        // On the wire: at least once, always with the id it was committed with.
+        // On the wire: at least once (the first copy of OrderAccepted went out before a during-delivery kill, and a send
+        // that times out on a slow machine is sent again), always with the id it was committed with.
         var accepted = wire.To(Accepted);
         var packed = wire.To(Packed);
         Assert.Single(accepted.Select(d => d.MessageId).Distinct());
-        Assert.Single(packed);
-        Assert.InRange(accepted.Count, 1, crashAt == "during-delivery" ? 2 : 1);
+        Assert.Single(packed.Select(d => d.MessageId).Distinct());
+        if (crashAt == "during-delivery")
+            Assert.True(accepted.Count >= 2, "the confirmed first event is sent again after the restart");
         Assert.All(accepted.Concat(packed), d => Assert.Contains(order.ToString(), d.Body, StringComparison.Ordinal));
     }
 }
