@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Mlops.SagaStore;
 using Mlops.ServiceDefaults.Health;
 using Mlops.ServiceDefaults.Messaging;
+using Mlops.ServiceDefaults.Ops;
 using Mlops.ServiceDefaults.Telemetry;
 
 namespace Mlops.ServiceDefaults;
@@ -24,14 +25,16 @@ public static class ServiceDefaultsExtensions
         // Every saga of the service lives in its own durable store; readiness covers it with the broker.
         builder.Services.AddSagaStore(builder.Configuration);
         builder.AddMessaging(identity, configureBus);
+        builder.AddOpsApi();
         return builder;
     }
 
-    /// <summary>Health probes and the Prometheus scrape endpoint.</summary>
+    /// <summary>Health probes and the Prometheus scrape endpoint (open), and the ops API (behind its bearer tokens).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpsApi();
         return app;
     }
 }

@@ -145,7 +145,7 @@ internal sealed class SagaSession<TSaga>
         {
             try
             {
-                var record = new TransitionRecord(eventName, tracked.FromState, tracked.FromState, context.MessageId, Describe(exception));
+                var record = new TransitionRecord(EventLabel(context, eventName), tracked.FromState, tracked.FromState, context.MessageId, Describe(exception));
                 await _store.Database.AppendHistoryAsync(_map, tracked.CorrelationId, record, _store.Time.GetUtcNow(), CancellationToken.None);
             }
             catch (Exception ex)
@@ -195,7 +195,13 @@ internal sealed class SagaSession<TSaga>
     }
 
     private TransitionRecord Transition(TrackedInstance tracked, TSaga instance, ConsumeContext context, string eventName) =>
-        new(eventName, tracked.FromState, _map.StateOf(instance), context.MessageId, null);
+        new(EventLabel(context, eventName), tracked.FromState, _map.StateOf(instance), context.MessageId, null);
+
+    // Who asked for a command (the ops API's token name) goes into the history line, so the audit trail says it.
+    private static string EventLabel(ConsumeContext context, string eventName) =>
+        context.Headers.Get<string>(SagaHistoryEntry.RequestedByHeader) is { Length: > 0 } who
+            ? eventName + SagaHistoryEntry.RequestedBySeparator + SagaHistoryEntry.CleanRequester(who)
+            : eventName;
 
     private SagaWrite Write(TSaga instance, TrackedInstance tracked, TransitionRecord? history, bool finished)
     {
