@@ -114,8 +114,11 @@ public sealed class CoordinatorRig : IAsyncDisposable
         Coordinator = null;
     }
 
-    /// <summary>A stack's namespace with its credentials Secret (the sandbox MinIO user's keys, or a wrong key name), and its StackReady.</summary>
-    public async Task<StackReady> NewStackAsync(string? secretKeyName = null)
+    /// <summary>
+    /// A stack's namespace with its credentials Secret (the sandbox MinIO user's keys; or the secret under another key
+    /// name, or another value), and its StackReady.
+    /// </summary>
+    public async Task<StackReady> NewStackAsync(string? secretKeyName = null, string? secretValue = null)
     {
         var name = "stack-" + Guid.NewGuid().ToString("N")[..8];
         await Kubernetes.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
@@ -125,7 +128,7 @@ public sealed class CoordinatorRig : IAsyncDisposable
             StringData = new Dictionary<string, string>
             {
                 ["AWS_ACCESS_KEY_ID"] = TrainingSandbox.AccessKey,
-                [secretKeyName ?? "AWS_SECRET_ACCESS_KEY"] = Sandbox.SecretKey,
+                [secretKeyName ?? "AWS_SECRET_ACCESS_KEY"] = secretValue ?? Sandbox.SecretKey,
             },
         }, name);
         var credentials = new StackCredentials { SecretName = SecretName };
@@ -143,6 +146,19 @@ public sealed class CoordinatorRig : IAsyncDisposable
             Namespaces = [new StackNamespace { Name = name, Credentials = credentials }],
             MinioExchange = "mlops-minio-events",
         };
+    }
+
+    /// <summary>Puts the right secret under the right key into a stack's Secret, as an operator fixing it would.</summary>
+    public async Task FixSecretAsync(StackReady stack)
+    {
+        var secret = await Kubernetes.CoreV1.ReadNamespacedSecretAsync(SecretName, stack.Namespace);
+        secret.Data = null;
+        secret.StringData = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = TrainingSandbox.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = Sandbox.SecretKey,
+        };
+        await Kubernetes.CoreV1.ReplaceNamespacedSecretAsync(secret, SecretName, stack.Namespace);
     }
 
     /// <summary>A request to train on <paramref name="stack"/> with the defaults, its own model name and a chosen training id.</summary>
@@ -177,6 +193,24 @@ public sealed class CoordinatorRig : IAsyncDisposable
         RequestedBy = "ops@example.org",
         Reason = reason,
     });
+
+    /// <summary>Waits for the run's ModelRegistered.</summary>
+    public Task<ModelRegistered> RegisteredAsync(Guid trainingId, TimeSpan? timeout = null) =>
+        Eventually.ReturnsAsync(() => Task.FromResult(Events.Registered.FirstOrDefault(e => e.TrainingId == trainingId)),
+            $"ModelRegistered of training {trainingId}", timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Waits for the run's first TrainingRunFailed (or, with <paramref name="count"/>, that many).</summary>
+    public async Task<TrainingRunFailed> FailedAsync(Guid trainingId, int count = 1, TimeSpan? timeout = null)
+    {
+        await Eventually.HoldsAsync(() => Events.Failed.Count(e => e.TrainingId == trainingId) >= count,
+            $"{count} TrainingRunFailed of training {trainingId}", timeout ?? TimeSpan.FromSeconds(60));
+        return Events.Failed.Where(e => e.TrainingId == trainingId).ElementAt(count - 1);
+    }
+
+    /// <summary>Waits for the TrainingRunFailed that says the run was cancelled.</summary>
+    public Task<TrainingRunFailed> CancelledAsync(Guid trainingId) =>
+        Eventually.ReturnsAsync(() => Task.FromResult(Events.Failed.FirstOrDefault(e => e.TrainingId == trainingId && e.Cancelled)),
+            $"the cancellation of training {trainingId}", TimeSpan.FromSeconds(60));
 
     private ISagaCatalog Catalog => (Coordinator ?? throw new InvalidOperationException("The coordinator is not running.")).Services.GetRequiredService<ISagaCatalog>();
 

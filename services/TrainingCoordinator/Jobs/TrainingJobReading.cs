@@ -73,10 +73,12 @@ public static class TrainingJobReading
             var what = $"{reason}: {state.Message ?? "no message"}";
             if (ImagePullReasons.Contains(reason))
             {
+                var image = waiting.Image ?? pod.Spec?.Containers?.FirstOrDefault()?.Image;
                 var stuck = reason == "InvalidImageName" || age >= settings.ImagePullGrace;
-                return new JobOutcome(stuck ? TrainingJobPhase.Stuck : TrainingJobPhase.Pending,
-                    $"pod {podName} of {kind} {name} cannot pull image {waiting.Image ?? pod.Spec?.Containers?.FirstOrDefault()?.Image} ({what}); "
-                    + "check the image reference and ImagePullSecrets");
+                // While it waits the kubelet alternates ErrImagePull and ImagePullBackOff: the report names neither, so it does not change.
+                return stuck
+                    ? new JobOutcome(TrainingJobPhase.Stuck, $"pod {podName} of {kind} {name} cannot pull image {image} ({what}); check the image reference and ImagePullSecrets")
+                    : new JobOutcome(TrainingJobPhase.Pending, $"pod {podName} of {kind} {name} cannot pull image {image} yet; it fails after {settings.ImagePullGrace}");
             }
             if (ConfigReasons.Contains(reason))
             {
