@@ -19,7 +19,7 @@ public static class Extensions
     {
         builder.AddServiceDefaults(bus =>
         {
-            bus.AddSagaStateMachine<TrainingRunStateMachine, TrainingRunState>();
+            bus.AddSagaStateMachine<TrainingRunStateMachine, TrainingRunState, TrainingRunStateDefinition>();
         });
         builder.AddKubernetesClient();
         builder.AddMlflowClient();

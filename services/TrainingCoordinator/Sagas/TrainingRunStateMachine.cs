@@ -284,7 +284,7 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
         .Finalize();
 
     // The caller's id makes a retried request the same run; without one the message's own id does (a redelivery is one run).
-    private static Guid TrainingIdOf(ConsumeContext<StartTraining> context) =>
+    internal static Guid TrainingIdOf(ConsumeContext<StartTraining> context) =>
         context.Message.TrainingId is { } id && id != Guid.Empty
             ? id
             : context.MessageId ?? throw new InvalidOperationException("A StartTraining without a TrainingId needs a message id to be one run.");

@@ -53,6 +53,17 @@ public sealed class TrainingJobReporter(IBus bus, IKubernetesClient kubernetes, 
             sagaId, phase, reason is null ? "" : ": " + reason);
     }
 
+    /// <summary>
+    /// Forgets what was said of a namespace's objects of one kind, so a relist says it all again: a report that met its run
+    /// in an older state (on another replica, say) is not lost for good.
+    /// </summary>
+    public void Relisting(string kind, string ns)
+    {
+        var prefix = Key(kind, ns, "");
+        foreach (var key in _reported.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            _reported.TryRemove(key, out _);
+    }
+
     /// <summary>Reports the object gone and forgets it.</summary>
     public async Task ReportDeletedAsync(string kind, V1ObjectMeta metadata, CancellationToken cancellationToken)
     {

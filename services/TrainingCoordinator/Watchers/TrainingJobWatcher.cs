@@ -107,6 +107,7 @@ public sealed class TrainingJobWatcher(
             try
             {
                 var list = await kubernetes.ListAsync<T>(TrainingLabels.Selector, ns, stoppingToken);
+                reporter.Relisting(kind, ns);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var item in list.Items)
                 {
