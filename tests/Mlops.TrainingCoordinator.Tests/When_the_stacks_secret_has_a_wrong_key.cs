@@ -24,5 +24,8 @@ public sealed class When_the_stacks_secret_has_a_wrong_key(TrainingSandbox sandb
         await Eventually.HoldsAsync(async () => (await rig.JobsAsync(stack.Namespace)).Count == 0, "the stuck Job deleted");
         var (_, run) = await rig.InStateAsync(id, "Failed");
         Assert.Equal(2, run.JobAttempt);
+        // The pod never ran, so no script ended the MLflow run: the coordinator did.
+        var mlflowRun = await MlflowReads.RunAsync(sandbox.Sandbox.Mlflow, failed.MlflowRunId!);
+        Assert.Equal("FAILED", mlflowRun.GetProperty("info").GetProperty("status").GetString());
     }
 }

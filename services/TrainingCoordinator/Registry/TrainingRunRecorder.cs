@@ -73,6 +73,23 @@ public sealed class TrainingRunRecorder(IMlflowApi mlflow, TimeProvider time)
         }
     }
 
+    /// <summary>Ends the run FAILED when its Job failed without the script saying so (a pod that never started, a deadline); a replay's script resumes it.</summary>
+    public async Task EndFailedRunAsync(TrainingRunState saga, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        if (saga.RunId is null || await mlflow.FindRunAsync(saga.RunId, cancellationToken) is not { } run)
+            return;
+        if (run.Info.Status is MlflowRunStatus.Running or MlflowRunStatus.Scheduled)
+        {
+            await mlflow.UpdateRunAsync(new UpdateRunRequest
+            {
+                RunId = saga.RunId,
+                Status = MlflowRunStatus.Failed,
+                EndTime = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            }, cancellationToken);
+        }
+    }
+
     private async Task<string> EnsureExperimentAsync(string name, CancellationToken cancellationToken)
     {
         if (await mlflow.FindExperimentByNameAsync(name, cancellationToken) is { } existing)

@@ -82,6 +82,9 @@ public sealed class TrainingRunState : ISagaStepInstance, ISagaVersion
 
     public List<string> StopLogTail { get; set; } = [];
 
+    /// <summary>Whether stopping deletes the Job: one that has not finished (stuck, overdue); a finished one stays as evidence.</summary>
+    public bool StopDeletesJob { get; set; }
+
     /// <summary>The last lines of the pod log of the Job that failed.</summary>
     public List<string> LogTail { get; set; } = [];
 

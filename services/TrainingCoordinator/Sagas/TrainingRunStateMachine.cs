@@ -164,27 +164,22 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
                 .ClearDeadline()
                 .TransitionTo(Succeeded),
             When(JobObserved, context => IsCurrent(context) && context.Message.Phase is TrainingJobPhase.Failed or TrainingJobPhase.Deleted)
-                .Then(context => FailJob(context.Saga, Describe(context.Message), context.Message.LogTail))
+                .Then(context => Stop(context.Saga, Describe(context.Message), context.Message.LogTail, deleteJob: false))
                 .ClearDeadline()
-                .TransitionTo(Failed)
-                .Publish(context => FailedEvent(context.Saga)),
+                .TransitionTo(StoppingJob),
             When(JobObserved, context => IsCurrent(context) && context.Message.Phase == TrainingJobPhase.Stuck)
-                .Then(context =>
-                {
-                    context.Saga.StopReason = context.Message.Reason ?? $"the pod of {context.Saga.JobName} cannot start";
-                    context.Saga.StopLogTail = [.. context.Message.LogTail];
-                })
+                .Then(context => Stop(context.Saga, context.Message.Reason ?? $"the pod of {context.Saga.JobName} cannot start", context.Message.LogTail, deleteJob: true))
+                .ClearDeadline()
                 .TransitionTo(StoppingJob),
             When(OutcomeOverdue)
-                .Then(context =>
-                {
-                    context.Saga.StopReason = $"no outcome of {context.Saga.JobKind} {context.Saga.JobName} within its timeout "
-                        + $"({Span(context.Saga.Plan!.Timeout)}) and {Span(settings.OutcomeGrace)} more; last seen: {context.Saga.JobStatus ?? CurrentStateOf(context.Saga)}";
-                    context.Saga.StopLogTail = [];
-                })
+                .Then(context => Stop(context.Saga,
+                    $"no outcome of {context.Saga.JobKind} {context.Saga.JobName} within its timeout "
+                    + $"({Span(context.Saga.Plan!.Timeout)}) and {Span(settings.OutcomeGrace)} more; last seen: {context.Saga.JobStatus ?? CurrentStateOf(context.Saga)}",
+                    [], deleteJob: true))
                 .TransitionTo(StoppingJob));
 
-        // A Job whose pod cannot start is deleted before the run fails, so it does not start later behind the run's back.
+        // Before the run fails: a Job whose pod cannot start is deleted, so it does not start later behind the run's back,
+        // and an MLflow run the script did not end is ended FAILED.
         During(StoppingJob,
             When(StoppingJob.Enter).Step(steps.StopJob, then => then
                 .Then(context => FailJob(context.Saga, context.Saga.StopReason!, context.Saga.StopLogTail))
@@ -310,6 +305,13 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
             ? $"{observed.Kind} {observed.JobName} was deleted before it finished; replay submits a new one"
             : observed.Reason ?? $"{observed.Kind} {observed.JobName} failed";
 
+    private static void Stop(TrainingRunState saga, string reason, IEnumerable<string> logTail, bool deleteJob)
+    {
+        saga.StopReason = reason;
+        saga.StopLogTail = [.. logTail];
+        saga.StopDeletesJob = deleteJob;
+    }
+
     // The Job step failed: a replay submits the next attempt under a new name.
     private void FailJob(TrainingRunState saga, string reason, IEnumerable<string> logTail)
     {
@@ -328,6 +330,7 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
         saga.JobAttempt++;
         saga.StopReason = null;
         saga.StopLogTail = [];
+        saga.StopDeletesJob = false;
     }
 
     private void FailWaiting(TrainingRunState saga, string reason) =>

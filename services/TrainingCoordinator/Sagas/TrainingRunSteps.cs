@@ -56,8 +56,12 @@ public sealed class TrainingRunSteps
             step.Saga.VersionReady = await step.GetRequiredService<ModelVersionRegistrar>().IsReadyAsync(step.Saga, settings, step.CancellationToken))
         { Deadline = deadline };
 
-        StopJob = new SagaStep<TrainingRunState>("stop-job", step =>
-            step.GetRequiredService<TrainingJobSubmitter>().DeleteCurrentAsync(step.Saga, step.CancellationToken)) { Deadline = deadline };
+        StopJob = new SagaStep<TrainingRunState>("stop-job", async step =>
+        {
+            if (step.Saga.StopDeletesJob)
+                await step.GetRequiredService<TrainingJobSubmitter>().DeleteCurrentAsync(step.Saga, step.CancellationToken);
+            await step.GetRequiredService<TrainingRunRecorder>().EndFailedRunAsync(step.Saga, step.CancellationToken);
+        }) { Deadline = deadline };
 
         Cancel = new SagaStep<TrainingRunState>("cancel", step =>
             step.GetRequiredService<TrainingJobSubmitter>().DeleteCurrentAsync(step.Saga, step.CancellationToken)) { Deadline = deadline };
@@ -80,7 +84,7 @@ public sealed class TrainingRunSteps
     /// <summary>The version's status, until READY.</summary>
     public SagaStep<TrainingRunState> CheckVersion { get; }
 
-    /// <summary>Deletes a Job whose pod cannot start, before the run fails.</summary>
+    /// <summary>Before the run fails: deletes a Job whose pod cannot start, and ends the MLflow run FAILED if the script did not.</summary>
     public SagaStep<TrainingRunState> StopJob { get; }
 
     /// <summary>Deletes the Job on <c>CancelSaga</c>.</summary>
