@@ -7,7 +7,7 @@ namespace Mlops.TrainingCoordinator.Tests;
 /// The in-process sandbox with a MinIO user for the training pods (its secret random per run, so a leak is findable in
 /// any log) and MLflow's artifact bucket <c>mlflow</c>. One per test class.
 /// </summary>
-public sealed class TrainingSandbox : IAsyncLifetime
+public class TrainingSandbox : IAsyncLifetime
 {
     public const string AccessKey = "training-pods";
 
@@ -19,12 +19,13 @@ public sealed class TrainingSandbox : IAsyncLifetime
 
     public SandboxFixture Sandbox => _sandbox ?? throw new InvalidOperationException("The sandbox is not started.");
 
+    /// <summary>Settings of the sandbox beyond its fast timings and the training user.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
-        _sandbox = await SandboxFixture.StartAsync(new Dictionary<string, string?>
-        {
-            [$"Sandbox:s3:Users:{AccessKey}"] = SecretKey,
-        });
+        var settings = new Dictionary<string, string?>(MoreSettings) { [$"Sandbox:s3:Users:{AccessKey}"] = SecretKey };
+        _sandbox = await SandboxFixture.StartAsync(settings);
         await _sandbox.Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(ArtifactBucket));
     }
 
