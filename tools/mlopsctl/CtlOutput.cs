@@ -17,6 +17,9 @@ public sealed class CtlOutput
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
+        // Not a terminal (a pipe, a file, a test): no wrapping at 80 columns, which would cut ids and reasons apart.
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+            Out.Profile.Width = 250;
         Raw = output;
         Error = error;
         IsJson = json;

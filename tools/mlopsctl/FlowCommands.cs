@@ -50,7 +50,7 @@ internal static class FlowCommands
         }
         if (sagas.Count == 0)
         {
-            context.Output.Out.WriteLine($"No service has a saga of flow {flow}.");
+            context.Output.Raw.WriteLine($"No service has a saga of flow {flow}.");
             return exit == CtlExit.Done ? CtlExit.Failed : exit;
         }
         var table = new Table().AddColumns("AT", "SERVICE", "SAGA", "EVENT", "BY", "FROM → TO", "ERROR");
@@ -65,7 +65,7 @@ internal static class FlowCommands
         foreach (var (service, saga) in sagas)
         {
             var failed = saga.GetProperty("failed");
-            context.Output.Out.WriteLine($"{service} {CtlOutput.Text(saga, "sagaType")} {CtlOutput.Text(saga, "id")}: {CtlOutput.Text(saga, "state")}"
+            context.Output.Raw.WriteLine($"{service} {CtlOutput.Text(saga, "sagaType")} {CtlOutput.Text(saga, "id")}: {CtlOutput.Text(saga, "state")}"
                 + (failed.ValueKind == JsonValueKind.Object ? $" at {CtlOutput.Text(failed, "step")}: {CtlOutput.Text(failed, "reason")}" : ""));
         }
         return exit;

@@ -87,7 +87,7 @@ internal static class SagaCommands
                 failed.ValueKind == JsonValueKind.Null ? "" : Markup.Escape($"{CtlOutput.Text(failed, "step")}: {CtlOutput.Text(failed, "reason")}"));
         }
         context.Output.Out.Write(table);
-        context.Output.Out.WriteLine($"{rows.Count} saga(s)");
+        context.Output.Raw.WriteLine($"{rows.Count} saga(s)");
         return exit;
     }
 
@@ -102,11 +102,11 @@ internal static class SagaCommands
         var saga = shown.GetProperty("saga");
         var console = context.Output.Out;
         console.MarkupLine($"[bold]{Markup.Escape(CtlOutput.Text(saga, "sagaType"))}[/] {CtlOutput.Text(saga, "id")} in {Markup.Escape(client.Service)}");
-        console.WriteLine($"state {CtlOutput.Text(saga, "state")}, flow {CtlOutput.Text(saga, "flowId")}, version {CtlOutput.Text(saga, "version")}, "
+        context.Output.Raw.WriteLine($"state {CtlOutput.Text(saga, "state")}, flow {CtlOutput.Text(saga, "flowId")}, version {CtlOutput.Text(saga, "version")}, "
             + $"updated {CtlOutput.Text(saga, "updatedAt")}" + (CtlOutput.Text(saga, "finishedAt") is { Length: > 0 } done ? $", finished {done}" : ""));
         if (shown.GetProperty("lastError") is { ValueKind: JsonValueKind.Object } error)
-            console.WriteLine($"last error ({CtlOutput.Text(error, "source")}, {CtlOutput.Text(error, "step")}{CtlOutput.Text(error, "event")}): {CtlOutput.Text(error, "reason")}");
-        console.WriteLine(shown.GetProperty("replayRefusal").ValueKind == JsonValueKind.Null
+            context.Output.Raw.WriteLine($"last error ({CtlOutput.Text(error, "source")}, {CtlOutput.Text(error, "step")}{CtlOutput.Text(error, "event")}): {CtlOutput.Text(error, "reason")}");
+        context.Output.Raw.WriteLine(shown.GetProperty("replayRefusal").ValueKind == JsonValueKind.Null
             ? "replay: possible (mlopsctl sagas replay " + CtlOutput.Text(saga, "id") + ")"
             : "replay: " + CtlOutput.Text(shown, "replayRefusal"));
         var history = new Table().AddColumns("#", "AT", "EVENT", "BY", "FROM", "TO", "ERROR");
@@ -117,8 +117,8 @@ internal static class SagaCommands
                 Markup.Escape(CtlOutput.Text(line, "toState")), Markup.Escape(CtlOutput.Text(line, "error")));
         }
         console.Write(history);
-        console.WriteLine("data:");
-        console.WriteLine(JsonSerializer.Serialize(shown.GetProperty("data"), CtlOutput.Json));
+        context.Output.Raw.WriteLine("data:");
+        context.Output.Raw.WriteLine(JsonSerializer.Serialize(shown.GetProperty("data"), CtlOutput.Json));
         return CtlExit.Done;
     }
 
@@ -156,12 +156,12 @@ internal static class SagaCommands
             }
             results.Add(new { service = client.Service, id, status = (int)status, outcome });
             if (!context.Output.IsJson)
-                context.Output.Out.WriteLine($"{client.Service} {id}: {outcome}");
+                context.Output.Raw.WriteLine($"{client.Service} {id}: {outcome}");
         }
         if (context.Output.IsJson)
             context.Output.WriteJson(results);
         else if (ids.Count == 0)
-            context.Output.Out.WriteLine("No failed sagas.");
+            context.Output.Raw.WriteLine("No failed sagas.");
         return exit;
     }
 
@@ -190,7 +190,7 @@ internal static class SagaCommands
         if (context.Output.IsJson)
             context.Output.WriteJson(new { service = client.Service, id, status = (int)status, outcome });
         else
-            context.Output.Out.WriteLine($"{client.Service} {id}: {outcome}");
+            context.Output.Raw.WriteLine($"{client.Service} {id}: {outcome}");
         return exit;
     }
 
