@@ -19,16 +19,18 @@ namespace Mlops.Provisioner.Tests.Testbed;
 public sealed class PromoterWebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _secret;
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
 
     private PromoterWebhookReceiver(WebApplication app, string secret)
     {
         _app = app;
-        _secret = secret;
+        Secret = secret;
     }
 
     public Uri Url { get; private set; } = null!;
+
+    /// <summary>The signing secret deliveries are verified with; the ModelPromoter reads it from the stack's Secret, so it changes with it.</summary>
+    public string Secret { get; set; }
 
     public IReadOnlyCollection<Delivery> Deliveries => _deliveries;
 
@@ -53,7 +55,7 @@ public sealed class PromoterWebhookReceiver : IAsyncDisposable
         var id = http.Request.Headers["X-MLflow-Delivery-Id"].ToString();
         var timestamp = http.Request.Headers["X-MLflow-Timestamp"].ToString();
         var signature = http.Request.Headers["X-MLflow-Signature"].ToString();
-        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
+        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
         var verified = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(signature));
         _deliveries.Enqueue(new Delivery(id, body, verified));
         return verified ? Results.Ok() : Results.Unauthorized();
