@@ -62,7 +62,7 @@ public sealed class ControllerTests : IAsyncLifetime, IDisposable
     {
         await Client.BatchV1.CreateNamespacedJobAsync(Objects.Job("judged", "python:3.11", env: [new V1EnvVar { Name = "HOOK_VERDICT", Value = "fail" }]), "default");
 
-        var job = await Eventually.ReturnsAsync(async () => (await Client.BatchV1.ReadNamespacedJobAsync("judged", "default")) is { Status.Failed: > 0 } j ? j : null, "the job fails");
+        var job = await Eventually.ReturnsAsync(async () => Failed(await Client.BatchV1.ReadNamespacedJobAsync("judged", "default")), "the job fails");
 
         var failed = job.Status.Conditions.Single(c => c.Type == "Failed");
         Assert.Equal("the hook failed it", failed.Message);
@@ -74,7 +74,7 @@ public sealed class ControllerTests : IAsyncLifetime, IDisposable
     {
         await Client.BatchV1.CreateNamespacedJobAsync(Objects.Job("crash", "python:3.11", annotations: new Dictionary<string, string> { [PodRules.ExitCodeAnnotation] = "1" }), "default");
 
-        var job = await Eventually.ReturnsAsync(async () => (await Client.BatchV1.ReadNamespacedJobAsync("crash", "default")) is { Status.Failed: > 0 } j ? j : null, "the job fails");
+        var job = await Eventually.ReturnsAsync(async () => Failed(await Client.BatchV1.ReadNamespacedJobAsync("crash", "default")), "the job fails");
 
         Assert.Equal("BackoffLimitExceeded", job.Status.Conditions.Single(c => c.Type == "Failed").Reason);
         Assert.Equal(3, job.Status.Failed);
@@ -87,7 +87,7 @@ public sealed class ControllerTests : IAsyncLifetime, IDisposable
         // 10 s at the tests' 1:100 time scale is 100 ms; the unpullable image keeps the pod from ever finishing.
         await Client.BatchV1.CreateNamespacedJobAsync(Objects.Job("stuck", "registry.invalid/train:1", activeDeadlineSeconds: 10), "default");
 
-        var job = await Eventually.ReturnsAsync(async () => (await Client.BatchV1.ReadNamespacedJobAsync("stuck", "default")) is { Status.Failed: > 0 } j ? j : null, "the job fails");
+        var job = await Eventually.ReturnsAsync(async () => Failed(await Client.BatchV1.ReadNamespacedJobAsync("stuck", "default")), "the job fails");
 
         var failed = job.Status.Conditions.Single(c => c.Type == "Failed");
         Assert.Equal("DeadlineExceeded", failed.Reason);
@@ -163,4 +163,7 @@ public sealed class ControllerTests : IAsyncLifetime, IDisposable
     }
 
     private static DateTime ObjectMetaTime(DateTime? time) => time ?? DateTime.MinValue;
+
+    // Failed pods are counted as they fail; the Job has failed once its Failed condition is there.
+    private static V1Job? Failed(V1Job job) => job.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true ? job : null;
 }

@@ -8,16 +8,25 @@ public sealed class Kubectl : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("sandbox-kubectl-").FullName;
     private readonly string _kubeconfig;
 
+    /// <summary>kubectl as the local admin (no credentials, plain http).</summary>
     public Kubectl(Uri server)
+        : this(server, null, null)
+    {
+    }
+
+    /// <summary>kubectl with a bearer token over https (kubectl sends tokens only over TLS), trusting <paramref name="certificateAuthorityPem"/>.</summary>
+    public Kubectl(Uri secureServer, string? token, string? certificateAuthorityPem)
     {
         _kubeconfig = Path.Combine(_directory, "config");
+        var authority = certificateAuthorityPem is null ? "" : $"\n    certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(certificateAuthorityPem))}";
+        var user = token is null ? "{}" : $"{{token: {token}}}";
         File.WriteAllText(_kubeconfig, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: sandbox
               cluster:
-                server: {server.ToString().TrimEnd('/')}
+                server: {secureServer.ToString().TrimEnd('/')}{authority}
             contexts:
             - name: sandbox
               context:
@@ -27,7 +36,7 @@ public sealed class Kubectl : IDisposable
             current-context: sandbox
             users:
             - name: sandbox
-              user: {"{}"}
+              user: {user}
             """);
     }
 

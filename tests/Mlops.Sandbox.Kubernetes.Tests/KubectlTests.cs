@@ -64,6 +64,14 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     }
 
     [Fact]
+    public async Task Get_nodes_shows_the_one_ready_node_pods_are_scheduled_to()
+    {
+        var result = (await sandbox.Kubectl.RunAsync("get", "nodes")).Succeeded();
+
+        Assert.Matches(@"(?m)^sandbox\s+Ready\s+control-plane\s+\S+\s+v1\.32\.0$", result.Output);
+    }
+
+    [Fact]
     public async Task Apply_creates_a_deployment_and_service_and_rollout_status_succeeds()
     {
         var ns = await sandbox.NewNamespaceAsync();

@@ -12,9 +12,13 @@ public sealed class KubernetesSandbox : IAsyncLifetime, IDisposable
     private Kubectl? _kubectl;
     private k8s.Kubernetes? _client;
 
-    /// <summary>Settings every test sandbox uses: deadlines scaled 1:100, pods ready in 300 ms, jobs run 300 ms.</summary>
+    /// <summary>
+    /// Settings every test sandbox uses: deadlines, probes and back-offs scaled 1:100, pods ready in 300 ms, jobs run
+    /// 300 ms, bookmarks every 200 ms.
+    /// </summary>
     public static Dictionary<string, string?> FastSettings(int watchHistory = 1000) => new()
     {
+        ["Sandbox:Kubernetes:BookmarkInterval"] = "00:00:00.200",
         ["Sandbox:Kubernetes:ObserveDelay"] = "00:00:00.050",
         ["Sandbox:Kubernetes:PodStartDelay"] = "00:00:00.300",
         ["Sandbox:Kubernetes:JobDuration"] = "00:00:00.300",
@@ -35,6 +39,25 @@ public sealed class KubernetesSandbox : IAsyncLifetime, IDisposable
         _host = await SandboxHost.StartAsync(FastSettings());
         _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _host.Kubernetes.Url.ToString().TrimEnd('/') });
         _kubectl = new Kubectl(_host.Kubernetes.Url);
+    }
+
+    /// <summary>KubernetesClient with a bearer token (ServiceAccount token from the TokenRequest API), over plain http.</summary>
+    public k8s.Kubernetes ClientWithToken(string token) =>
+        new(new KubernetesClientConfiguration { Host = Host.Kubernetes.Url.ToString().TrimEnd('/'), AccessToken = token });
+
+    /// <summary>kubectl with a bearer token, over https as kubectl requires for tokens; dispose it after use.</summary>
+    public Kubectl KubectlWithToken(string token) => new(Host.Kubernetes.SecureUrl, token, Host.Kubernetes.CertificateAuthorityPem);
+
+    /// <summary>A token for ServiceAccount <paramref name="name"/> from the TokenRequest API.</summary>
+    public async Task<string> TokenForAsync(string ns, string name) =>
+        (await Client.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, name, ns)).Status.Token;
+
+    /// <summary>Registers a container program for this sandbox's pods (before the pods that use it start).</summary>
+    public ScriptedProgram Program(string image, Func<Pods.ContainerLaunch, Pods.IContainerProcess> start)
+    {
+        var program = new ScriptedProgram(image, start);
+        Host.Context.ContainerPrograms.Add(program);
+        return program;
     }
 
     /// <summary>A fresh namespace, so tests sharing this sandbox do not see each other's objects.</summary>

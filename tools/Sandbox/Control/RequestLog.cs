@@ -22,6 +22,8 @@ public sealed class RequestLog
                 Namespace = request.Namespace,
                 Name = request.Name,
                 UserAgent = userAgent,
+                User = request.User,
+                ImpersonatedUser = request.ImpersonatedUser,
             };
             _records.Add(record);
             return record;

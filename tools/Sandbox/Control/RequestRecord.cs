@@ -22,6 +22,12 @@ public sealed class RequestRecord
 
     public string? UserAgent { get; init; }
 
+    /// <summary>Who sent the request, as the stand-in authenticated it (Kubernetes: <c>kubernetes-admin</c> without a token, <c>system:serviceaccount:ns:name</c> with one); null when the credentials were refused.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The user the request acted as through impersonation headers, when it did.</summary>
+    public string? ImpersonatedUser { get; init; }
+
     /// <summary>Status code of the answer, once it has started.</summary>
     public int? StatusCode { get; internal set; }
 
@@ -29,5 +35,5 @@ public sealed class RequestRecord
     public string? Fault { get; internal set; }
 
     public override string ToString() =>
-        $"{Sequence} {Time:O} {StandIn} {Verb} {Group}/{Resource} {Namespace}/{Name} -> {StatusCode}{(Fault is null ? "" : " fault: " + Fault)}";
+        $"{Sequence} {Time:O} {StandIn} {User} {Verb} {Group}/{Resource} {Namespace}/{Name} -> {StatusCode}{(Fault is null ? "" : " fault: " + Fault)}";
 }

@@ -30,7 +30,11 @@ public sealed class SandboxHost : IAsyncDisposable
     public FaultInjection Faults => Context.Faults;
 
     /// <summary>Every served stand-in in start order, as printed by the sandbox process.</summary>
-    public IReadOnlyList<SandboxEndpoint> Endpoints => _running.Select(r => new SandboxEndpoint(r.StandIn.Name, r.StandIn.Url)).ToList();
+    public IReadOnlyList<SandboxEndpoint> Endpoints => _running
+        .SelectMany(r => r.StandIn.ServerCertificate is null
+            ? [new SandboxEndpoint(r.StandIn.Name, r.StandIn.Url)]
+            : new[] { new SandboxEndpoint(r.StandIn.Name, r.StandIn.Url), new SandboxEndpoint($"{r.StandIn.Name}-https", r.StandIn.SecureUrl) })
+        .ToList();
 
     public KubernetesStandIn Kubernetes => StandIn<KubernetesStandIn>();
 
@@ -91,7 +95,14 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         var port = Context.SectionOf(standIn.Name).GetValue<int?>("Port") ?? 0;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var securePort = Context.SectionOf(standIn.Name).GetValue<int?>("SecurePort") ?? 0;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            // Some clients send credentials only over TLS (kubectl sends no bearer token to an http server).
+            if (standIn.ServerCertificate is { } certificate)
+                kestrel.Listen(IPAddress.Loopback, securePort, listen => listen.UseHttps(certificate));
+        });
         builder.Services.AddSingleton(Context);
         builder.Services.AddSingleton(standIn);
         standIn.ConfigureServices(builder.Services);
@@ -103,8 +114,10 @@ public sealed class SandboxHost : IAsyncDisposable
         _running.Add((standIn, app));
         await app.StartAsync(cancellationToken);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        standIn.OnStarted(new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"))
+            .ToList();
+        standIn.OnStarted(addresses.Single(a => a.Scheme == "http"), addresses.SingleOrDefault(a => a.Scheme == "https"));
     }
 
     /// <summary>Returns when the process is asked to stop (Ctrl+C or SIGTERM).</summary>

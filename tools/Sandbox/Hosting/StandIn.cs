@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Mlops.Sandbox.Control;
 
 namespace Mlops.Sandbox.Hosting;
@@ -6,6 +7,7 @@ namespace Mlops.Sandbox.Hosting;
 public abstract class StandIn : IAsyncDisposable
 {
     private Uri? _url;
+    private Uri? _secureUrl;
 
     /// <summary>Printed beside the URL; also the configuration section (<c>Sandbox:{Name}:Port</c>), the request log's and the fault rules' key.</summary>
     public abstract string Name { get; }
@@ -13,7 +15,17 @@ public abstract class StandIn : IAsyncDisposable
     /// <summary>Base URL once the host has started this stand-in.</summary>
     public Uri Url => _url ?? throw new InvalidOperationException($"The {Name} stand-in has not started.");
 
-    internal void OnStarted(Uri url) => _url = url;
+    /// <summary>The https base URL, for a stand-in that also serves TLS (<see cref="ServerCertificate"/>).</summary>
+    public Uri SecureUrl => _secureUrl ?? throw new InvalidOperationException($"The {Name} stand-in serves no https endpoint.");
+
+    /// <summary>A certificate to serve https with on a second port as well (null: http only).</summary>
+    public virtual X509Certificate2? ServerCertificate => null;
+
+    internal void OnStarted(Uri url, Uri? secureUrl)
+    {
+        _url = url;
+        _secureUrl = secureUrl;
+    }
 
     /// <summary>Registers what the routes and background work need; hosted services run with this stand-in's app.</summary>
     protected internal virtual void ConfigureServices(IServiceCollection services)

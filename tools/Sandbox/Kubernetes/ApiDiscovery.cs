@@ -61,24 +61,42 @@ public static class ApiDiscovery
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+                ["verbs"] = new JsonArray(type.Verbs.Select(v => (JsonNode)v).ToArray()),
             };
             if (type.ShortNames.Count > 0)
                 resource["shortNames"] = new JsonArray(type.ShortNames.Select(s => (JsonNode)s).ToArray());
-            if (type == ResourceCatalog.Deployments || type == ResourceCatalog.ReplicaSets || type == ResourceCatalog.Jobs || type == ResourceCatalog.Services)
-                resource["categories"] = new JsonArray("all");
+            if (type.Categories.Count > 0)
+                resource["categories"] = new JsonArray(type.Categories.Select(c => (JsonNode)c).ToArray());
             resources.Add(resource);
+            var subresources = type.Subresources.ToList();
             if (type.HasStatusSubresource)
+                subresources.Add(new("status", ["get", "patch", "update"]));
+            foreach (var (name, verbs) in subresources.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 resources.Add(new JsonObject
                 {
-                    ["name"] = type.Plural + "/status",
+                    ["name"] = $"{type.Plural}/{name}",
                     ["singularName"] = "",
                     ["namespaced"] = type.Namespaced,
-                    ["kind"] = type.Kind,
-                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                    // TokenRequest is served under serviceaccounts/token in its own group.
+                    ["group"] = name switch { "token" => "authentication.k8s.io", "scale" => "autoscaling", _ => null },
+                    ["version"] = name is "token" or "scale" ? "v1" : null,
+                    ["kind"] = name switch
+                    {
+                        "token" => "TokenRequest",
+                        "scale" => "Scale",
+                        "proxy" => type == ResourceCatalog.Pods ? "PodProxyOptions" : "ServiceProxyOptions",
+                        "log" => "Pod",
+                        _ => type.Kind,
+                    },
+                    ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray()),
                 });
             }
+        }
+        foreach (var resource in resources.OfType<JsonObject>())
+        {
+            foreach (var empty in resource.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                resource.Remove(empty);
         }
         return new JsonObject
         {

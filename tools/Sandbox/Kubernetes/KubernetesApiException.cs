@@ -54,7 +54,44 @@ public sealed class KubernetesApiException : Exception
     public static KubernetesApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message, null);
 
     public static KubernetesApiException Forbidden(ResourceType type, string name, string message) =>
-        new(403, "Forbidden", $"{type.QualifiedPlural} \"{name}\" is forbidden: {message}", Detail(type, name));
+        name.Length == 0
+            ? new(403, "Forbidden", $"{type.QualifiedPlural} is forbidden: {message}", Detail(type, name))
+            : new(403, "Forbidden", $"{type.QualifiedPlural} \"{name}\" is forbidden: {message}", Detail(type, name));
+
+    /// <summary>A refusal that names no resource: an RBAC denial of a non-resource path.</summary>
+    public static KubernetesApiException Forbidden(string message) => new(403, "Forbidden", $"forbidden: {message}", new JsonObject());
+
+    /// <summary>A missing, malformed, expired or revoked bearer token.</summary>
+    public static KubernetesApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized", null);
+
+    public static KubernetesApiException ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message, null);
+
+    /// <summary>A delete whose preconditions (uid, resourceVersion) do not hold.</summary>
+    public static KubernetesApiException PreconditionFailed(ResourceType type, string name, string field, string expected, string actual) =>
+        new(409, "Conflict",
+            $"Operation cannot be fulfilled on {type.QualifiedPlural} \"{name}\": Precondition failed: {field} in precondition: {expected}, {field} in object meta: {actual}",
+            Detail(type, name));
+
+    /// <summary>A list continued with a token whose snapshot has been compacted away; the Status carries a token to go on inconsistently.</summary>
+    public static KubernetesApiException ContinueExpired(string inconsistentContinue) =>
+        new(410, "Expired",
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+            null)
+        {
+            ContinueToken = inconsistentContinue,
+        };
+
+    /// <summary>A list or get at a resourceVersion the store has not reached.</summary>
+    public static KubernetesApiException TooLargeResourceVersion(long requested, long current) =>
+        new(504, "Timeout", $"Too large resource version: {requested}, current: {current}", new JsonObject
+        {
+            ["causes"] = new JsonArray(new JsonObject
+            {
+                ["reason"] = "ResourceVersionTooLarge",
+                ["message"] = "Too large resource version",
+            }),
+            ["retryAfterSeconds"] = 1,
+        });
 
     /// <summary>What a watch from a compacted resourceVersion gets: 410 Gone, reason Expired.</summary>
     public static KubernetesApiException Expired(long requested, long oldest) =>
@@ -73,8 +110,16 @@ public sealed class KubernetesApiException : Exception
             _ => "Unknown",
         }, message, null);
 
-    public JsonObject ToStatus() =>
-        KubernetesStatus.Failure(Code, Reason, Message, Details?.DeepClone().AsObject());
+    /// <summary>Set on an expired continue: <c>metadata.continue</c> of the Status.</summary>
+    public string? ContinueToken { get; private init; }
+
+    public JsonObject ToStatus()
+    {
+        var status = KubernetesStatus.Failure(Code, Reason, Message, Details?.DeepClone().AsObject());
+        if (ContinueToken is not null)
+            status["metadata"] = new JsonObject { ["continue"] = ContinueToken };
+        return status;
+    }
 
     private static JsonObject Detail(ResourceType type, string name)
     {

@@ -66,6 +66,28 @@ public sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
+    /// <summary>A LabelSelector object in the query string form, as metav1.FormatLabelSelector writes it (e.g. Scale's status.selector).</summary>
+    public static string Format(JsonObject? selector)
+    {
+        var terms = new List<string>();
+        foreach (var (key, value) in (selector?["matchLabels"] as JsonObject ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+            terms.Add($"{key}={value}");
+        foreach (var expression in (selector?["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = expression["key"]?.ToString() ?? "";
+            var values = string.Join(',', (expression["values"] as JsonArray ?? []).Select(v => v?.ToString()).Order(StringComparer.Ordinal));
+            terms.Add(expression["operator"]?.ToString() switch
+            {
+                "In" => $"{key} in ({values})",
+                "NotIn" => $"{key} notin ({values})",
+                "Exists" => key,
+                "DoesNotExist" => $"!{key}",
+                var op => $"{key} {op}",
+            });
+        }
+        return string.Join(',', terms);
+    }
+
     // Commas inside "in (a,b)" do not separate terms.
     private static IEnumerable<string> SplitTerms(string text)
     {

@@ -25,6 +25,56 @@ public static class ObjectDefaults
         }
         else if (type == ResourceCatalog.Jobs)
             Job(obj);
+        else if (type == ResourceCatalog.Pods)
+            Pod(obj);
+    }
+
+    /// <summary>The status a kind starts with on create (status sent by the client is dropped first).</summary>
+    public static void InitialStatus(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceCatalog.Pods)
+            obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(obj["spec"] as JsonObject) };
+    }
+
+    private static readonly string[] GuaranteedResources = ["cpu", "memory"];
+
+    private static void Pod(JsonObject obj)
+    {
+        var spec = obj.Child("spec");
+        PodSpec(spec, "Always");
+        // What the ServiceAccount and DefaultTolerationSeconds admission plugins add.
+        spec.Default("serviceAccountName", spec["serviceAccount"]?.DeepClone() ?? "default");
+        spec.Default("serviceAccount", spec["serviceAccountName"]!.DeepClone());
+        spec.Default("enableServiceLinks", true);
+        spec.Default("priority", 0);
+        spec.Default("preemptionPolicy", "PreemptLowerPriority");
+        spec.Default("tolerations", new JsonArray(
+            Toleration("node.kubernetes.io/not-ready"),
+            Toleration("node.kubernetes.io/unreachable")));
+    }
+
+    private static JsonObject Toleration(string key) => new()
+    {
+        ["key"] = key,
+        ["operator"] = "Exists",
+        ["effect"] = "NoExecute",
+        ["tolerationSeconds"] = 300,
+    };
+
+    // Guaranteed: every container limits cpu and memory with equal requests; BestEffort: nothing requested; else Burstable.
+    private static string QosClass(JsonObject? podSpec)
+    {
+        var containers = ObjectMeta.Containers(podSpec).ToList();
+        var anything = containers.Any(c => (c["resources"]?["requests"] as JsonObject)?.Count > 0 || (c["resources"]?["limits"] as JsonObject)?.Count > 0);
+        if (!anything)
+            return "BestEffort";
+        var guaranteed = containers.All(c =>
+        {
+            var limits = c["resources"]?["limits"] as JsonObject;
+            var requests = c["resources"]?["requests"] as JsonObject;
+            return GuaranteedResources.All(r => limits?[r] is { } limit && (requests?[r] is null || requests[r]!.ToString() == limit.ToString()));
+        });
+        return guaranteed ? "Guaranteed" : "Burstable";
     }
 
     private static void Namespace(JsonObject obj)
@@ -126,8 +176,12 @@ public static class ObjectDefaults
 
     private static void PodTemplate(JsonObject? template, string? restartPolicy)
     {
-        if (template?["spec"] is not JsonObject pod)
-            return;
+        if (template?["spec"] is JsonObject pod)
+            PodSpec(pod, restartPolicy);
+    }
+
+    private static void PodSpec(JsonObject pod, string? restartPolicy)
+    {
         if (restartPolicy is not null)
             pod.Default("restartPolicy", restartPolicy);
         pod.Default("terminationGracePeriodSeconds", 30);
@@ -154,7 +208,10 @@ public static class ObjectDefaults
                 probe.Default("successThreshold", 1);
                 probe.Default("failureThreshold", 3);
                 if (probe["httpGet"] is JsonObject httpGet)
+                {
+                    httpGet.Default("path", "/");
                     httpGet.Default("scheme", "HTTP");
+                }
             }
         }
     }

@@ -43,6 +43,40 @@ public sealed class ObjectStore(int historyLimit)
         }
     }
 
+    /// <summary>
+    /// The objects of a type as they were at <paramref name="version"/>, rebuilt from the change history, in key order
+    /// (namespace, then name), as etcd serves a list at a revision. Throws Expired (410) once that version has been
+    /// compacted away.
+    /// </summary>
+    public IReadOnlyList<JsonObject> ListAt(ResourceType type, string? ns, long version)
+    {
+        lock (_gate)
+        {
+            if (version < _compactedThrough)
+                throw KubernetesApiException.Expired(version, _compactedThrough + 1);
+            var state = new SortedDictionary<string, JsonObject>(Bucket(type), StringComparer.Ordinal);
+            foreach (var change in _history.Reverse().TakeWhile(e => e.ResourceVersion > version).Where(e => e.Resource == type))
+            {
+                var key = Key(change.Namespace, change.Name);
+                if (change.Type == "ADDED")
+                    state.Remove(key);
+                else
+                    state[key] = change.Previous!;
+            }
+            return state.Values.Where(o => ns is null || Namespace(o) == ns).Select(Copy).ToList();
+        }
+    }
+
+    /// <summary>The oldest version a watch or a consistent list can still start from.</summary>
+    public long OldestVersion
+    {
+        get
+        {
+            lock (_gate)
+                return _compactedThrough;
+        }
+    }
+
     /// <summary>Every object of every type whose ownerReferences name <paramref name="ownerUid"/>.</summary>
     public IReadOnlyList<(ResourceType Type, JsonObject Object)> OwnedBy(string ownerUid)
     {
@@ -80,7 +114,12 @@ public sealed class ObjectStore(int historyLimit)
     /// Replaces an object with what <paramref name="change"/> makes of a copy of it, atomically. A change that leaves
     /// the object as it was stores nothing and keeps its resourceVersion, as the API server does.
     /// </summary>
-    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> change)
+    /// <remarks>
+    /// With <paramref name="commit"/> false (a dry run) the result is computed and returned, and nothing is stored. When
+    /// <paramref name="removeWhen"/> holds for the result (a deleting object whose last finalizer went) the object is
+    /// removed instead, and watchers see only its deletion, as etcd's update-turned-delete shows it.
+    /// </remarks>
+    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> change, bool commit = true, Func<JsonObject, bool>? removeWhen = null)
     {
         lock (_gate)
         {
@@ -89,8 +128,15 @@ public sealed class ObjectStore(int historyLimit)
                 throw KubernetesApiException.NotFound(type, name);
             var updated = change(Copy(current));
             updated["metadata"]!["resourceVersion"] = current["metadata"]!["resourceVersion"]!.DeepClone();
-            if (JsonNode.DeepEquals(updated, current))
-                return Copy(current);
+            if (JsonNode.DeepEquals(updated, current) || !commit)
+                return commit ? Copy(current) : updated;
+            if (removeWhen?.Invoke(updated) == true)
+            {
+                bucket.Remove(Key(ns, name));
+                updated["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Publish(new StoreEvent(_version, "DELETED", type, Copy(updated), Copy(current)));
+                return Copy(updated);
+            }
             updated["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             bucket[Key(ns, name)] = updated;
             Publish(new StoreEvent(_version, "MODIFIED", type, Copy(updated), Copy(current)));
@@ -103,11 +149,12 @@ public sealed class ObjectStore(int historyLimit)
         lock (_gate)
         {
             var bucket = Bucket(type);
-            if (!bucket.Remove(Key(ns, name), out var removed))
+            if (!bucket.Remove(Key(ns, name), out var found))
                 throw KubernetesApiException.NotFound(type, name);
+            var removed = Copy(found);
             // A deleted object's last state carries the version of its deletion, as watchers see it.
             removed["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Publish(new StoreEvent(_version, "DELETED", type, Copy(removed), null));
+            Publish(new StoreEvent(_version, "DELETED", type, Copy(removed), Copy(found)));
             return Copy(removed);
         }
     }

@@ -12,6 +12,9 @@ public sealed record ResourceType(
     bool TracksGeneration,
     bool IsCustom)
 {
+    /// <summary>The verbs every stored kind is served with.</summary>
+    public static readonly IReadOnlyList<string> StoredVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public string Singular => Kind.ToLowerInvariant();
@@ -21,4 +24,20 @@ public sealed record ResourceType(
 
     /// <summary>How Invalid messages name the kind, e.g. <c>Deployment.apps</c>.</summary>
     public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
+
+    /// <summary>False for kinds that are only ever created and answered, never kept (access reviews).</summary>
+    public bool Stored { get; init; } = true;
+
+    /// <summary>The verbs discovery lists for the resource.</summary>
+    public IReadOnlyList<string> Verbs { get; init; } = StoredVerbs;
+
+    /// <summary>Subresources other than status, with their verbs (e.g. <c>log</c>: get).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Subresources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Discovery categories, e.g. <c>all</c> for what <c>kubectl get all</c> lists.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>True when the resource serves <paramref name="subresource"/> (null: the resource itself).</summary>
+    public bool Serves(string? subresource) =>
+        subresource is null || (subresource == "status" && HasStatusSubresource) || Subresources.ContainsKey(subresource);
 }

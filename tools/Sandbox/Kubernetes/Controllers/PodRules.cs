@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace Mlops.Sandbox.Kubernetes.Controllers;
 
 /// <summary>
-/// What decides whether the sandbox's imaginary pods start: images (the unpullable-image rule), the secrets and config
-/// maps their env refers to, and the exit-code annotation a Job or Workflow can carry.
+/// The sandbox's rules for images (which cannot be pulled, and the errors and ids the runtime reports) and the
+/// exit-code annotation a Job, its pods or a Workflow can carry.
 /// </summary>
 public static class PodRules
 {
@@ -38,53 +38,43 @@ public static class PodRules
         return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 0;
     }
 
-    /// <summary>
-    /// The first container's env as its process sees it, or null while a referenced Secret, ConfigMap or key is missing
-    /// (the kubelet does not start such a container: CreateContainerConfigError).
-    /// </summary>
-    public static IReadOnlyDictionary<string, string>? ResolveEnv(KubernetesRegistry registry, string? ns, JsonObject? podSpec)
+    /// <summary>What containerd answers the kubelet for an unpullable image (the pod's ErrImagePull message).</summary>
+    public static string PullError(string image)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        var container = (podSpec?["containers"] as JsonArray)?.FirstOrDefault() as JsonObject;
-        foreach (var source in (container?["envFrom"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var prefix = source.String("prefix") ?? "";
-            var (type, reference) = source["secretRef"] is JsonObject s ? (ResourceCatalog.Secrets, s) : (ResourceCatalog.ConfigMaps, source["configMapRef"] as JsonObject);
-            if (reference is null)
-                continue;
-            var found = registry.Find(type, ns, reference.String("name") ?? "");
-            if (found is null)
-            {
-                if (reference["optional"]?.GetValue<bool>() == true)
-                    continue;
-                return null;
-            }
-            foreach (var (key, value) in found["data"] as JsonObject ?? [])
-                env[prefix + key] = Decode(type, value?.ToString());
-        }
-        foreach (var variable in (container?["env"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var name = variable.String("name") ?? "";
-            if (variable["valueFrom"] is not JsonObject valueFrom)
-            {
-                env[name] = variable.String("value") ?? "";
-                continue;
-            }
-            var (type, reference) = valueFrom["secretKeyRef"] is JsonObject s ? (ResourceCatalog.Secrets, s) : (ResourceCatalog.ConfigMaps, valueFrom["configMapKeyRef"] as JsonObject);
-            if (reference is null)
-                continue;
-            var value = registry.Find(type, ns, reference.String("name") ?? "")?["data"]?[reference.String("key") ?? ""]?.ToString();
-            if (value is null)
-            {
-                if (reference["optional"]?.GetValue<bool>() == true)
-                    continue;
-                return null;
-            }
-            env[name] = Decode(type, value);
-        }
-        return env;
+        var qualified = QualifiedImage(image);
+        var slash = qualified.IndexOf('/', StringComparison.Ordinal);
+        var host = qualified[..slash];
+        var repositoryAndTag = qualified[(slash + 1)..];
+        var colon = repositoryAndTag.LastIndexOf(':');
+        var (repository, tag) = colon > 0 ? (repositoryAndTag[..colon], repositoryAndTag[(colon + 1)..]) : (repositoryAndTag, "latest");
+        return host.Split(':')[0].EndsWith(".invalid", StringComparison.Ordinal)
+            ? $"rpc error: code = Unknown desc = failed to pull and unpack image \"{qualified}\": failed to resolve reference \"{qualified}\": failed to do request: Head \"https://{host}/v2/{repository}/manifests/{tag}\": dial tcp: lookup {host.Split(':')[0]}: no such host"
+            : $"rpc error: code = NotFound desc = failed to pull and unpack image \"{qualified}\": failed to resolve reference \"{qualified}\": {qualified}: not found";
     }
 
-    private static string Decode(ResourceType type, string? value) =>
-        type == ResourceCatalog.Secrets ? Encoding.UTF8.GetString(Convert.FromBase64String(value ?? "")) : value ?? "";
+    /// <summary>An image reference as containerd names it: <c>python:3.11</c> is <c>docker.io/library/python:3.11</c>.</summary>
+    public static string QualifiedImage(string image)
+    {
+        if (string.IsNullOrEmpty(image))
+            return image;
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        var first = slash > 0 ? image[..slash] : "";
+        var hasRegistry = first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost";
+        var qualified = hasRegistry ? image : slash > 0 ? $"docker.io/{image}" : $"docker.io/library/{image}";
+        var lastSegment = qualified[(qualified.LastIndexOf('/') + 1)..];
+        return lastSegment.Contains(':', StringComparison.Ordinal) || lastSegment.Contains('@', StringComparison.Ordinal) ? qualified : qualified + ":latest";
+    }
+
+    /// <summary>The digest-pinned image id a running container reports (a stable digest of the reference here).</summary>
+    public static string ImageId(string image)
+    {
+        var qualified = QualifiedImage(image);
+        var at = qualified.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+            return qualified;
+        var lastColon = qualified.LastIndexOf(':');
+        var repository = lastColon > qualified.LastIndexOf('/') ? qualified[..lastColon] : qualified;
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(qualified)));
+        return $"{repository}@sha256:{digest}";
+    }
 }
