@@ -31,9 +31,10 @@ public sealed class NamespacesStep(IKubernetesClient kubernetes, IOptions<Provis
             var access = await kubernetes.CanListAsync<V1Secret>(ns, run.CancellationToken);
             if (!access.Allowed)
             {
+                // The advice first: the server's message is long and a reason is cut at 300 characters.
                 throw StackStepRun.Fail(
-                    $"the Provisioner may not work in namespace {ns} (listing secrets there was refused: {access.Reason}): " +
-                    $"add {ns} to the chart value {ChartValue}, so the chart creates the Provisioner's Role there");
+                    $"the Provisioner may not work in namespace {ns}: add {ns} to the chart value {ChartValue}, so the chart creates the Provisioner's Role there " +
+                    $"(listing secrets there was refused: {access.Reason})");
             }
         }
     }
