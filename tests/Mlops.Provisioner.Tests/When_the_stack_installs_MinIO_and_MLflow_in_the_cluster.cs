@@ -83,6 +83,36 @@ public sealed class When_the_stack_installs_MinIO_and_MLflow_in_the_cluster
         }
     }
 
+    [Fact]
+    public async Task Should_fail_at_the_components_step_with_the_pod_s_reason_when_a_rollout_does_not_finish_in_time()
+    {
+        var folder = Directory.CreateTempSubdirectory("provisioner-manifests-").FullName;
+        try
+        {
+            var shipped = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "services", "Provisioner", "Manifests", "minio.yaml"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "minio.yaml"), shipped.Replace("key: MINIO_ROOT_PASSWORD", "key: MINIO_PASSWORD", StringComparison.Ordinal));
+            await using var testbed = await ProvisionerTestbed.StartAsync(new TestbedOptions
+            {
+                MinioTarget = false,
+                Provisioner = new Dictionary<string, string?>
+                {
+                    ["Provisioner:ManifestsDirectory"] = folder,
+                    ["Provisioner:RolloutTimeout"] = "00:00:03",
+                },
+            });
+            await testbed.ProvisionAsync(InClusterStack(testbed));
+
+            var failed = await testbed.EventAsync<StackProvisioningFailed>(timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal("components", failed.Step);
+            Assert.Matches("^deployment minio/minio: 0 of 1 updated replicas are available \\(pod minio-[a-z0-9-]+: CreateContainerConfigError: " +
+                           "couldn't find key MINIO_PASSWORD in Secret minio/minio-server\\), after 3 s$", failed.Reason);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static ProvisionStack InClusterStack(ProvisionerTestbed testbed) =>
         ProvisionerTestbed.StackFromFile("homelab-in-cluster.yaml",
             text => text.Replace(SandboxBroker, ProvisionerTestbed.Sealed(testbed.Vhost.AmqpUrl.ToString()), StringComparison.Ordinal));
