@@ -97,7 +97,7 @@ public sealed class When_the_stack_installs_MinIO_and_MLflow_in_the_cluster
                 Provisioner = new Dictionary<string, string?>
                 {
                     ["Provisioner:ManifestsDirectory"] = folder,
-                    ["Provisioner:RolloutTimeout"] = "00:00:03",
+                    ["Provisioner:RolloutTimeout"] = "00:00:10",
                 },
             });
             await testbed.ProvisionAsync(InClusterStack(testbed));
@@ -105,7 +105,7 @@ public sealed class When_the_stack_installs_MinIO_and_MLflow_in_the_cluster
             var failed = await testbed.EventAsync<StackProvisioningFailed>(timeout: TimeSpan.FromSeconds(60));
             Assert.Equal("components", failed.Step);
             Assert.Matches("^deployment minio/minio: 0 of 1 updated replicas are available \\(pod minio-[a-z0-9-]+: CreateContainerConfigError: " +
-                           "couldn't find key MINIO_PASSWORD in Secret minio/minio-server\\), after 3 s$", failed.Reason);
+                           "couldn't find key MINIO_PASSWORD in Secret minio/minio-server\\), after 10 s$", failed.Reason);
         }
         finally
         {
