@@ -44,6 +44,9 @@ public sealed class ProvisionerTestbed : IAsyncDisposable
 
     public RabbitMqVirtualHost Vhost { get; }
 
+    /// <summary>The Provisioner's SQLite saga store, kept across restarts of the host or its process.</summary>
+    public SqliteStoreFile Store => _store;
+
     public SandboxFixture Sandbox { get; }
 
     public PromoterWebhookReceiver Receiver { get; }

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using Mlops.Provisioner.Tests.Testbed;
+using Mlops.Testing;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Mlops.Provisioner.Tests;
+
+/// <summary>
+/// The Provisioner as a real process, SIGKILLed while the secrets step waits for a Secret someone else makes, and started
+/// again on the same store: the wait goes on from the store's deadline and the stack becomes ready once.
+/// </summary>
+public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret : IAsyncLifetime
+{
+    private ProvisionerTestbed _testbed = null!;
+    private string _stackFile = null!;
+
+    public async Task InitializeAsync()
+    {
+        _testbed = await ProvisionerTestbed.StartAsync(startHost: false);
+        // The homelab stack whose credentials Secret has no SealedSecret: someone else makes it, and the step waits for it.
+        var homelab = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "stacks", "homelab.yaml"));
+        var waiting = Regex.Replace(homelab, @"(    requiredKeys: \[AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\]\n)    sealedSecret:\n(      [^\n]*\n)+", "$1");
+        Assert.DoesNotContain("name: minio-credentials\n        namespace", waiting);
+        _stackFile = Path.Combine(Directory.CreateTempSubdirectory("provisioner-stack-").FullName, "homelab.yaml");
+        await File.WriteAllTextAsync(_stackFile, waiting);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _testbed.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_stackFile)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task Should_become_ready_once_after_a_restart()
+    {
+        var settings = new Dictionary<string, string?>(_testbed.Settings)
+        {
+            ["RABBITMQ_URL"] = _testbed.Vhost.AmqpUrl.ToString(),
+            ["Provisioner:StackFile"] = _stackFile,
+            ["Provisioner:SecretTimeout"] = "00:02:00",
+        };
+        using var announced = await StackReadyQueue.BindAsync(_testbed.Vhost.AmqpUrl);
+        await using var service = await ServiceProcess.StartAsync("Mlops.Provisioner", settings);
+
+        await Eventually.HoldsAsync(async () => await PendingAttemptsAsync() >= 2, "the secrets step waiting for mlflow/minio-credentials");
+        await service.KillAsync();
+        await _testbed.Kubernetes.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "minio-credentials" },
+            StringData = new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = ProvisionerTestbed.PodsAccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = ProvisionerTestbed.PodsSecretKey,
+            },
+        }, "mlflow");
+        await service.RestartAsync();
+
+        await Eventually.HoldsAsync(async () => await StateAsync() == "Ready", "the stack ready after the restart", TimeSpan.FromSeconds(60));
+        await Eventually.HoldsAsync(() => !announced.Received.IsEmpty, "StackReady on the bus");
+        Assert.Single(announced.Received);
+        using var ready = JsonDocument.Parse(announced.Received.Single());
+        Assert.Equal("homelab", ready.RootElement.GetProperty("message").GetProperty("stackName").GetString());
+        await using var connection = _testbed.Store.Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM saga_history WHERE to_state = 'Ready'";
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    private async Task<string?> StateAsync()
+    {
+        await using var connection = _testbed.Store.Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state FROM saga_stack_state";
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    private async Task<int> PendingAttemptsAsync()
+    {
+        await using var connection = _testbed.Store.Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM saga_stack_state WHERE state = 'ProvisioningSecrets'";
+        if (await command.ExecuteScalarAsync() is not string data)
+            return 0;
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty("PendingStep", out var pending) && pending.ValueKind == JsonValueKind.Object
+            ? pending.GetProperty("Attempts").GetInt32()
+            : 0;
+    }
+
+    /// <summary>A queue of the test's own bound to the exchange MassTransit publishes StackReady to, as another service's would be.</summary>
+    private sealed class StackReadyQueue(IConnection connection, IChannel channel) : IDisposable
+    {
+        public ConcurrentQueue<string> Received { get; } = new();
+
+        public static async Task<StackReadyQueue> BindAsync(Uri amqp)
+        {
+            var connection = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync();
+            var channel = await connection.CreateChannelAsync();
+            await channel.ExchangeDeclareAsync("Mlops.Contracts:StackReady", ExchangeType.Fanout, durable: true, autoDelete: false);
+            var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+            await channel.QueueBindAsync(queue.QueueName, "Mlops.Contracts:StackReady", "");
+            var listening = new StackReadyQueue(connection, channel);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) =>
+            {
+                listening.Received.Enqueue(Encoding.UTF8.GetString(delivery.Body.Span));
+                return Task.CompletedTask;
+            };
+            await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+            return listening;
+        }
+
+        public void Dispose()
+        {
+            channel.Dispose();
+            connection.Dispose();
+        }
+    }
+}
