@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
+using MassTransit.Serialization;
+using Mlops.Contracts;
 using Mlops.Provisioner.Tests.Testbed;
 using Mlops.Testing;
 using RabbitMQ.Client;
@@ -18,24 +19,10 @@ namespace Mlops.Provisioner.Tests;
 public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret : IAsyncLifetime
 {
     private ProvisionerTestbed _testbed = null!;
-    private string _stackFile = null!;
 
-    public async Task InitializeAsync()
-    {
-        _testbed = await ProvisionerTestbed.StartAsync(startHost: false);
-        // The homelab stack whose credentials Secret has no SealedSecret: someone else makes it, and the step waits for it.
-        var homelab = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "stacks", "homelab.yaml"));
-        var waiting = Regex.Replace(homelab, @"(    requiredKeys: \[AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\]\n)    sealedSecret:\n(      [^\n]*\n)+", "$1");
-        Assert.DoesNotContain("name: minio-credentials\n        namespace", waiting);
-        _stackFile = Path.Combine(Directory.CreateTempSubdirectory("provisioner-stack-").FullName, "homelab.yaml");
-        await File.WriteAllTextAsync(_stackFile, waiting);
-    }
+    public async Task InitializeAsync() => _testbed = await ProvisionerTestbed.StartAsync(startHost: false);
 
-    public async Task DisposeAsync()
-    {
-        await _testbed.DisposeAsync();
-        Directory.Delete(Path.GetDirectoryName(_stackFile)!, recursive: true);
-    }
+    public async Task DisposeAsync() => await _testbed.DisposeAsync();
 
     [Fact]
     public async Task Should_become_ready_once_after_a_restart()
@@ -43,11 +30,14 @@ public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret :
         var settings = new Dictionary<string, string?>(_testbed.Settings)
         {
             ["RABBITMQ_URL"] = _testbed.Vhost.AmqpUrl.ToString(),
-            ["Provisioner:StackFile"] = _stackFile,
             ["Provisioner:SecretTimeout"] = "00:02:00",
         };
-        using var announced = await StackReadyQueue.BindAsync(_testbed.Vhost.AmqpUrl);
+        using var bus = await TestBus.ConnectAsync(_testbed.Vhost.AmqpUrl);
         await using var service = await ServiceProcess.StartAsync("Mlops.Provisioner", settings);
+        // The homelab stack whose credentials Secret has no SealedSecret: someone else makes it, and the step waits for it.
+        // Sent once: a stack file would be sent again at the restart, and a ready stack provisioned again is announced again.
+        var homelab = ProvisionerTestbed.StackFromFile();
+        await bus.PublishAsync(homelab with { Secrets = [.. homelab.Secrets.Where(s => s.Name != "minio-credentials")] });
 
         await Eventually.HoldsAsync(async () => await PendingAttemptsAsync() >= 2, "the secrets step waiting for mlflow/minio-credentials");
         await service.KillAsync();
@@ -63,9 +53,9 @@ public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret :
         await service.RestartAsync();
 
         await Eventually.HoldsAsync(async () => await StateAsync() == "Ready", "the stack ready after the restart", TimeSpan.FromSeconds(60));
-        await Eventually.HoldsAsync(() => !announced.Received.IsEmpty, "StackReady on the bus");
-        Assert.Single(announced.Received);
-        using var ready = JsonDocument.Parse(announced.Received.Single());
+        await Eventually.HoldsAsync(() => !bus.Received.IsEmpty, "StackReady on the bus");
+        Assert.Single(bus.Received);
+        using var ready = JsonDocument.Parse(bus.Received.Single());
         Assert.Equal("homelab", ready.RootElement.GetProperty("message").GetProperty("stackName").GetString());
         await using var connection = _testbed.Store.Connect();
         await connection.OpenAsync();
@@ -97,19 +87,38 @@ public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret :
             : 0;
     }
 
-    /// <summary>A queue of the test's own bound to the exchange MassTransit publishes StackReady to, as another service's would be.</summary>
-    private sealed class StackReadyQueue(IConnection connection, IChannel channel) : IDisposable
+    /// <summary>
+    /// The test's own end of the bus: publishes a command as MassTransit's envelope to the message type's exchange, and
+    /// keeps every StackReady from a queue of its own bound to that type's exchange, as another service's would be.
+    /// </summary>
+    private sealed class TestBus(IConnection connection, IChannel channel) : IDisposable
     {
         public ConcurrentQueue<string> Received { get; } = new();
 
-        public static async Task<StackReadyQueue> BindAsync(Uri amqp)
+        public async Task PublishAsync(ProvisionStack message)
+        {
+            const string exchange = "Mlops.Contracts:ProvisionStack";
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            var envelope = new
+            {
+                messageId = Guid.NewGuid(),
+                messageType = new[] { "urn:message:" + exchange },
+                sentTime = DateTimeOffset.UtcNow,
+                message = message with { FlowId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow },
+            };
+            var body = JsonSerializer.SerializeToUtf8Bytes(envelope, SystemTextJsonMessageSerializer.Options);
+            var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent };
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body);
+        }
+
+        public static async Task<TestBus> ConnectAsync(Uri amqp)
         {
             var connection = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync();
             var channel = await connection.CreateChannelAsync();
             await channel.ExchangeDeclareAsync("Mlops.Contracts:StackReady", ExchangeType.Fanout, durable: true, autoDelete: false);
             var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
             await channel.QueueBindAsync(queue.QueueName, "Mlops.Contracts:StackReady", "");
-            var listening = new StackReadyQueue(connection, channel);
+            var listening = new TestBus(connection, channel);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) =>
             {

@@ -84,7 +84,7 @@ public sealed class When_the_stack_installs_MinIO_and_MLflow_in_the_cluster
     }
 
     [Fact]
-    public async Task Should_fail_at_the_components_step_with_the_pod_s_reason_when_a_rollout_does_not_finish_in_time()
+    public async Task Should_fail_at_the_components_step_with_the_pod_s_reason_when_a_rollout_exceeds_its_progress_deadline()
     {
         var folder = Directory.CreateTempSubdirectory("provisioner-manifests-").FullName;
         try
@@ -97,15 +97,16 @@ public sealed class When_the_stack_installs_MinIO_and_MLflow_in_the_cluster
                 Provisioner = new Dictionary<string, string?>
                 {
                     ["Provisioner:ManifestsDirectory"] = folder,
-                    ["Provisioner:RolloutTimeout"] = "00:00:10",
+                    // The Deployment's own progress deadline (600 s, a hundredth in the sandbox) decides, as kubectl rollout status does.
+                    ["Provisioner:RolloutTimeout"] = "00:02:00",
                 },
             });
             await testbed.ProvisionAsync(InClusterStack(testbed));
 
             var failed = await testbed.EventAsync<StackProvisioningFailed>(timeout: TimeSpan.FromSeconds(60));
             Assert.Equal("components", failed.Step);
-            Assert.Matches("^deployment minio/minio: 0 of 1 updated replicas are available \\(pod minio-[a-z0-9-]+: CreateContainerConfigError: " +
-                           "couldn't find key MINIO_PASSWORD in Secret minio/minio-server\\), after 10 s$", failed.Reason);
+            Assert.Matches("^deployment minio/minio exceeded its progress deadline \\(pod minio-[a-z0-9-]+: CreateContainerConfigError: " +
+                           "couldn't find key MINIO_PASSWORD in Secret minio/minio-server\\)$", failed.Reason);
         }
         finally
         {
