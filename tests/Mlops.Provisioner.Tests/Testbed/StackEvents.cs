@@ -21,6 +21,9 @@ public sealed class StackEvents
         var events = new StackEvents();
         var handle = bus.ConnectReceiveEndpoint($"provisioner-tests-events-{NewId.NextGuid():N}", endpoint =>
         {
+            // One message at a time, so the list is the queue's order; by default MassTransit handles several at once.
+            endpoint.PrefetchCount = 1;
+            endpoint.ConcurrentMessageLimit = 1;
             endpoint.Handler<SecretsReady>(c => events.Add(c.Message));
             endpoint.Handler<MinioBucketReady>(c => events.Add(c.Message));
             endpoint.Handler<BucketNotificationsConfigured>(c => events.Add(c.Message));
