@@ -57,6 +57,8 @@ public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret :
         Assert.Single(bus.Received);
         using var ready = JsonDocument.Parse(bus.Received.Single());
         Assert.Equal("homelab", ready.RootElement.GetProperty("message").GetProperty("stackName").GetString());
+        // Published by one committed transition only: the one StackReady in the outbox is the one that arrived.
+        Assert.Equal([ready.RootElement.GetProperty("messageId").GetGuid()], await StackReadyInOutboxAsync());
         await using var connection = _testbed.Store.Connect();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -71,6 +73,24 @@ public sealed class When_the_Provisioner_is_killed_while_it_waits_for_a_Secret :
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT state FROM saga_stack_state";
         return await command.ExecuteScalarAsync() as string;
+    }
+
+    private async Task<IReadOnlyList<Guid>> StackReadyInOutboxAsync()
+    {
+        await using var connection = _testbed.Store.Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT messages FROM saga_outbox";
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            using var messages = JsonDocument.Parse(reader.GetString(0));
+            ids.AddRange(messages.RootElement.EnumerateArray()
+                .Where(m => m.GetProperty("MessageType").GetString()!.Split(';').Contains("urn:message:Mlops.Contracts:StackReady"))
+                .Select(m => m.GetProperty("MessageId").GetGuid()));
+        }
+        return ids;
     }
 
     private async Task<int> PendingAttemptsAsync()
