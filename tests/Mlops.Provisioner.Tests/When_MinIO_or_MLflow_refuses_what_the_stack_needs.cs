@@ -1,9 +1,13 @@
 using Mlops.Contracts;
 using Mlops.Provisioner.Tests.Testbed;
+using Mlops.Sandbox.Faults;
 
 namespace Mlops.Provisioner.Tests;
 
-/// <summary>Servers without what the stack needs (MinIO's AMQP target, MLflow's leave to call http on loopback): the failure names the settings.</summary>
+/// <summary>
+/// Servers without what the stack needs (MinIO's AMQP target, MLflow's leave to call http on loopback): the failure names the
+/// settings; an MLflow without the webhook API is no failure, the webhook is skipped.
+/// </summary>
 public sealed class When_MinIO_or_MLflow_refuses_what_the_stack_needs
 {
     [Fact]
@@ -35,6 +39,23 @@ public sealed class When_MinIO_or_MLflow_refuses_what_the_stack_needs
         Assert.Contains("Invalid webhook URL scheme: 'http'", failed.Reason);
         Assert.Contains("MLFLOW_WEBHOOK_ALLOWED_SCHEMES", failed.Reason);
         Assert.Empty(testbed.Events.Of<StackReady>());
+    }
+
+    [Fact]
+    public async Task Should_skip_the_webhook_in_one_log_line_and_reach_StackReady_when_MLflow_has_no_webhook_API()
+    {
+        await using var testbed = await ProvisionerTestbed.StartAsync();
+        // MLflow 2 has no webhook routes: its server answers 404 to every call of the API.
+        testbed.Sandbox.Faults.Set("mlflow", "webhooks", new FaultRule { ErrorRate = 1, StatusCodes = [404] });
+        await testbed.ProvisionAsync(ProvisionerTestbed.StackFromFile());
+
+        await testbed.EventAsync<StackReady>();
+        Assert.Single(testbed.Host.Logs.Entries, e => e.Message.Contains("has no webhook API: the webhook to the ModelPromoter of stack homelab is skipped", StringComparison.Ordinal));
+        Assert.Contains(testbed.Requests("mlflow"), r => r is { Group: "webhooks", StatusCode: 404 });
+        Assert.DoesNotContain(testbed.Requests("mlflow"), r => r.Group == "webhooks" && ProvisionerTestbed.IsWrite(r));
+        Assert.Empty(testbed.Receiver.Deliveries);
+        var (_, saga) = await testbed.InStateAsync("homelab", "Ready");
+        Assert.Null(saga.WebhookId);
     }
 
     [Fact]
