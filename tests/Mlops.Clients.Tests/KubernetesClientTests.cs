@@ -156,8 +156,9 @@ public sealed class KubernetesClientTests(ClientsSandbox sandbox) : IClassFixtur
 
         Assert.True(await Client.DeleteAsync<V1Deployment>("doomed", DeletePropagation.Foreground));
 
-        Assert.Null(await Client.GetAsync<V1Deployment>("doomed"));
+        // Foreground: the Deployment stays (with its deletionTimestamp) until what it owns is gone, as on a cluster.
         await Eventually.HoldsAsync(async () => (await Client.ListAsync<V1ReplicaSet>("model=doomed")).Items.Count == 0, "the owned replica set to go");
+        await Eventually.HoldsAsync(async () => await Client.GetAsync<V1Deployment>("doomed") is null, "the deployment to go after its replica set");
     }
 
     [Fact]

@@ -153,4 +153,41 @@ public sealed class StackFileErrorTests
     [InlineData("version: 2\nname: lab\nnamespace: mlflow\nsecrets: [{name: s}]\nbuckets: [{name: mlflow}]\n", "this release reads version 1")]
     public void Should_refuse_what_is_not_a_stack_file(string yaml, string words) =>
         Assert.Contains(Refused(yaml).Errors, e => e.Message.Contains(words, StringComparison.Ordinal));
+
+    [Fact]
+    public void Should_refuse_an_installed_component_without_its_Secret_or_an_in_cluster_address()
+    {
+        var refused = Refused(Minimal + "\nminio:\n  endpoint: http://storage.example.org:9000\n  install: true\n  notificationTarget:\n    queueDir: /tmp/events\n" +
+                              "mlflow:\n  install: true\n  secret: mlflow-server\n");
+
+        AssertError(refused, "minio.endpoint", "in-cluster Service address");
+        AssertError(refused, "minio.secret", "is required with install: true");
+        AssertError(refused, "minio.notificationTarget.queueDir", "under /data/");
+        AssertError(refused, "mlflow.secret", "names Secret 'mlflow-server', which is not listed under secrets for namespace 'mlflow'");
+    }
+
+    [Fact]
+    public void Should_take_a_component_Secret_in_the_component_s_own_namespace_with_the_keys_it_reads()
+    {
+        var stack = StackFile.Parse("""
+            name: lab
+            namespace: mlflow
+            secrets:
+              - name: minio-credentials
+              - name: minio-server
+                namespace: minio
+            buckets:
+              - name: mlflow
+            minio:
+              install: true
+              secret: minio-server
+            """);
+
+        var server = stack.Secrets.Single(s => s.Name == "minio-server");
+        Assert.Equal("minio", server.Namespace);
+        Assert.Equal(["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "MINIO_NOTIFY_AMQP_URL"], server.RequiredKeys);
+        Assert.Empty(StackRules.Check(stack));
+        var elsewhere = Refused(Minimal.Replace("  - name: minio-credentials", "  - name: minio-credentials\n  - name: minio-server\n    namespace: minio", StringComparison.Ordinal));
+        AssertError(elsewhere, "secrets", "secrets[1].namespace 'minio' is not the stack's namespace");
+    }
 }

@@ -50,4 +50,24 @@ public sealed class StackFileExamplesTests
         Assert.Null(stack.Mlflow.Webhook);
         Assert.Empty(stack.Buckets[1].Notifications);
     }
+
+    [Fact]
+    public void Should_read_the_homelab_with_MinIO_and_MLflow_installed_in_the_cluster()
+    {
+        var stack = StackFile.Load(Example("homelab-in-cluster.yaml"));
+
+        Assert.True(stack.Minio.Install);
+        Assert.Equal("minio-server", stack.Minio.Secret);
+        Assert.True(stack.Mlflow.Install);
+        Assert.Equal("mlflow-server", stack.Mlflow.Secret);
+        Assert.Equal("minio", stack.Secrets.Single(s => s.Name == "minio-server").Namespace);
+        Assert.Contains("MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY", stack.Secrets.Single(s => s.Name == "mlflow-server").RequiredKeys);
+    }
+
+    [Theory]
+    [InlineData("homelab.yaml")]
+    [InlineData("homelab-argo.yaml")]
+    [InlineData("homelab-in-cluster.yaml")]
+    public void Should_keep_the_rules_a_command_from_elsewhere_is_checked_against(string name) =>
+        Assert.Empty(StackRules.Check(StackFile.Load(Example(name))));
 }

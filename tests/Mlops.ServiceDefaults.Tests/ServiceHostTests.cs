@@ -145,7 +145,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
     {
         IServiceHost host = service switch
         {
-            "provisioner" => new ServiceHost<provisioner::Program>(url),
+            "provisioner" => new ServiceHost<provisioner::Program>(url, ProvisionerClients),
             // It needs its outside systems named to start; nothing here makes it call them.
             "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(url, new Dictionary<string, string?>
             {
@@ -158,6 +158,16 @@ public sealed class ServiceHostTests : IAsyncLifetime
         _ = host.Services; // builds and starts the host
         return host;
     }
+
+    // The Provisioner's clients must be configured to start; these tests make it call none of them (port 9 answers nothing).
+    private static readonly Dictionary<string, string?> ProvisionerClients = new()
+    {
+        ["Kubernetes:Server"] = "http://127.0.0.1:9",
+        ["Minio:Endpoint"] = "http://127.0.0.1:9",
+        ["Minio:AccessKey"] = "unused",
+        ["Minio:SecretKey"] = "unused-secret",
+        ["Mlflow:Url"] = "http://127.0.0.1:9",
+    };
 
     private static Regex KebabWithPrefix(string service) => new($"^{Regex.Escape(service)}-[a-z0-9]+(-[a-z0-9]+)*$");
 }

@@ -90,12 +90,19 @@ public static class StackFile
         Unique(root, "namespaces", extraNamespaces.Select(n => n?.Name));
         foreach (var extra in extraNamespaces.Where(n => n?.Name == ns))
             root.Error("namespaces", $"'{ns}' is the stack's own namespace; list only further namespaces here");
-        var namespaces = new[] { ns }.Concat(extraNamespaces.Select(n => n?.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        // An installed MinIO or MLflow lives in the namespace its address names, and reads its keys from a Secret there.
+        var minioHome = minio is { Install: true } ? ClusterAddress.Parse(minio.Endpoint)?.Namespace : null;
+        var mlflowHome = mlflow is { Install: true } ? ClusterAddress.Parse(mlflow.TrackingUri)?.Namespace : null;
+        var namespaces = new[] { ns, minioHome, mlflowHome }.Concat(extraNamespaces.Select(n => n?.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var (secret, i) in secrets.Select((s, i) => (s, i)))
         {
             if (secret?.Namespace is { } secretNamespace && !namespaces.Contains(secretNamespace))
-                root.Error("secrets", $"secrets[{i}].namespace '{secretNamespace}' is not the stack's namespace nor listed under namespaces");
+                root.Error("secrets", $"secrets[{i}].namespace '{secretNamespace}' is not the stack's namespace, listed under namespaces, or an installed component's");
         }
+        if (minio is { Install: true, Secret: { } minioSecret } && minioHome is not null)
+            RequireSecretKey(root, "minio.secret", secrets, minioHome, ns, minioSecret, [.. ComponentSecretKeys.Minio]);
+        if (mlflow is { Install: true, Secret: { } mlflowSecret } && mlflowHome is not null)
+            RequireSecretKey(root, "mlflow.secret", secrets, mlflowHome, ns, mlflowSecret, [.. ComponentSecretKeys.Mlflow(mlflow.Webhook is not null)]);
         Unique(root, "secrets", secrets.Select(s => s is null ? null : $"{s.Namespace ?? ns}/{s.Name}"));
         Unique(root, "buckets", buckets.Select(b => b?.Name));
 
@@ -253,8 +260,11 @@ public static class StackFile
         if (node is not null)
             Checked(node, "endpoint", endpoint, NamingRules.ServerUrl);
         var install = node?.Bool("install") ?? false;
+        var secret = Checked(node, "secret", node?.String("secret"), NamingRules.DnsSubdomain);
         var targetNode = node?.Mapping("notificationTarget");
         node?.RejectUnknownFields();
+        if (install && node is not null)
+            CheckInstalled(node, "endpoint", endpoint, secret, "MinIO");
         var target = new MinioTargetSpec();
         if (targetNode is not null)
         {
@@ -272,9 +282,11 @@ public static class StackFile
             };
             if (target.DeliveryMode is not (1 or 2))
                 targetNode.Error("deliveryMode", "must be 1 (transient) or 2 (persistent)");
+            if (install && !target.QueueDir.StartsWith("/data/", StringComparison.Ordinal))
+                targetNode.Error("queueDir", "must be on the installed MinIO's volume, under /data/, or events waiting for the broker are lost when the pod restarts");
             targetNode.RejectUnknownFields();
         }
-        return new MinioSpec { Endpoint = endpoint, Install = install, Target = target };
+        return new MinioSpec { Endpoint = endpoint, Install = install, Secret = secret, Target = target };
     }
 
     private static BucketSpec? ReadBucket(StackFileNode node)
@@ -310,8 +322,11 @@ public static class StackFile
         if (node is not null)
             Checked(node, "trackingUri", uri, NamingRules.ServerUrl);
         var install = node?.Bool("install") ?? false;
+        var secretName = Checked(node, "secret", node?.String("secret"), NamingRules.DnsSubdomain);
         var webhookNode = node?.Mapping("webhook");
         node?.RejectUnknownFields();
+        if (install && node is not null)
+            CheckInstalled(node, "trackingUri", uri, secretName, "MLflow");
         MlflowWebhookSpec? webhook = null;
         if (webhookNode is not null)
         {
@@ -322,14 +337,22 @@ public static class StackFile
                     webhookNode.Error("events", $"events[{i}] '{name}' is not an MLflow webhook event (e.g. model_version.created)");
             }
             var secret = webhookNode.Mapping("secret", required: true);
-            var secretName = secret?.String("name", required: true);
+            var webhookSecret = secret?.String("name", required: true);
             var secretKey = Checked(secret, "key", secret?.String("key"), NamingRules.SecretKey);
             secret?.RejectUnknownFields();
             webhookNode.RejectUnknownFields();
-            if (secretName is not null)
-                webhook = new MlflowWebhookSpec { Events = events, SecretName = secretName, SecretKey = secretKey ?? "webhook-secret" };
+            if (webhookSecret is not null)
+                webhook = new MlflowWebhookSpec { Events = events, SecretName = webhookSecret, SecretKey = secretKey ?? "webhook-secret" };
         }
-        return new MlflowSpec { TrackingUri = uri, Install = install, Webhook = webhook };
+        return new MlflowSpec { TrackingUri = uri, Install = install, Secret = secretName, Webhook = webhook };
+    }
+
+    private static void CheckInstalled(StackFileNode node, string urlField, string url, string? secret, string component)
+    {
+        if (NamingRules.ServerUrl(url) is null && ClusterAddress.Problem(url) is { } problem)
+            node.Error(urlField, problem);
+        if (secret is null && !node.Has("secret"))
+            node.Error("secret", $"is required with install: true: the Secret in {component}'s namespace it reads its keys from");
     }
 
     private static string? FilterValue(string value) =>

@@ -47,6 +47,8 @@ public static partial class TransientErrors
         {
             case AggregateException aggregate:
                 return OfAggregate(aggregate, depth);
+            case OutsideFailureException named:
+                return new OutsideFailure(named.Kind, named.StatusCode, Scrub(named.Message));
             case ConcurrencyException:
                 return new OutsideFailure(OutsideFailureKind.Conflict, null, "the saga instance was changed concurrently");
             case HttpOperationException kubernetes:
