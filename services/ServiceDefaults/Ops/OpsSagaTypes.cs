@@ -11,6 +11,9 @@ public sealed class OpsSagaTypes
     private OpsSagaTypes(IEnumerable<OpsSagaType> types) =>
         _types = types.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The names of the saga types the ops API can drive.</summary>
+    public IReadOnlyList<string> Names => _types.Keys.Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The type of this name (the saga store's name, any case), or null for a saga that is not a state machine.</summary>
     public OpsSagaType? Find(string sagaType) => _types.GetValueOrDefault(sagaType);
 

@@ -8,11 +8,11 @@ internal sealed class OpsStartupCheck(OpsTokens tokens, OpsSagaTypes types, ILog
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = types;
         if (tokens.Owners.Count == 0)
             logger.LogWarning("No ops tokens configured (Ops:Tokens:<name> or Ops:TokenDirectory): every ops API request is refused with 401");
         else
-            logger.LogInformation("Ops API open to the tokens of {Owners}", string.Join(", ", tokens.Owners));
+            logger.LogInformation("Ops API open to the tokens of {Owners}, for saga types {SagaTypes}", string.Join(", ", tokens.Owners),
+                types.Names.Count == 0 ? "(none)" : string.Join(", ", types.Names));
         return Task.CompletedTask;
     }
 
