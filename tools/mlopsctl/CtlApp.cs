@@ -39,6 +39,9 @@ public static class CtlApp
             command => (parsed, cancellationToken) => RunCommandAsync(parsed, environment, output, error, handler, command, cancellationToken);
         root.Subcommands.Add(SagaCommands.Build(run));
         root.Subcommands.Add(FlowCommands.Build(run));
+        root.Subcommands.Add(StackCommands.Build(run));
+        root.Subcommands.Add(TrainCommands.Build(run));
+        root.Subcommands.Add(LogCommands.Build(run));
         return root;
     }
 
