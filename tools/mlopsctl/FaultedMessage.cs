@@ -33,7 +33,7 @@ internal sealed record FaultedMessage
             MessageId = properties.TryGetProperty("message_id", out var id) ? id.GetString() : null,
             MessageType = TypeOf(message, properties),
             ExceptionType = Header("MT-Fault-ExceptionType"),
-            FaultMessage = Header("MT-Fault-Message"),
+            FaultMessage = FaultText.Mask(Header("MT-Fault-Message")),
             FaultedAt = Header("MT-Fault-Timestamp"),
             Host = host.Length == 0 ? null : host,
         };
