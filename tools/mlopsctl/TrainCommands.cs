@@ -13,7 +13,7 @@ internal static class TrainCommands
     private static readonly Option<string> Image = new("--image") { Description = "The training image, e.g. ghcr.io/acme/cnn-train:1.0", Required = true };
     private static readonly Option<string?> Experiment = new("--experiment") { Description = "The MLflow experiment (default cnn_classifier)" };
     private static readonly Option<string?> Model = new("--model") { Description = "The registered model's name (default cnn_classifier)" };
-    private static readonly Option<string[]> Command = new("--command")
+    private static readonly Option<string[]> ContainerCommand = new("--command")
     {
         Description = "The container's command, one --command per word (default the image's own)",
         AllowMultipleArgumentsPerToken = false,
@@ -33,7 +33,7 @@ internal static class TrainCommands
         var start = new Command("start", "Start a training run (POST /ops/training).\n"
             + "Example: mlopsctl train start --stack homelab --image ghcr.io/acme/cnn-train:1.0 --param epochs=5 --wait")
         {
-            Stack, Image, Experiment, Model, Command, Parameters, TrainingId, Wait, Timeout,
+            Stack, Image, Experiment, Model, ContainerCommand, Parameters, TrainingId, Wait, Timeout,
         };
         start.Validators.Add(result =>
         {
@@ -61,7 +61,7 @@ internal static class TrainCommands
             if (!parameters.TryAdd(pair[..at].Trim(), pair[(at + 1)..]))
                 throw new CtlException(CtlExit.BadUsage, $"--param {pair[..at]} is given more than once.");
         }
-        var command = parsed.GetValue(Command) ?? [];
+        var command = parsed.GetValue(ContainerCommand) ?? [];
         var body = new
         {
             stackName = parsed.GetValue(Stack),
