@@ -43,8 +43,8 @@ public sealed class PromotionSteps
             var saga = step.Saga;
             if (step.GetRequiredService<TimeProvider>().GetUtcNow() >= saga.StackWaitUntil)
             {
-                var which = saga.StackName is null ? "no stack" : $"stack {saga.StackName}";
-                throw new PromotionRefusedException($"{which} was ready within {PromotionVerifier.Span(settings.StackWaitTimeout)} "
+                var which = saga.StackName is null ? "no stack was announced" : $"stack {saga.StackName} was not ready";
+                throw new PromotionRefusedException($"{which} within {PromotionVerifier.Span(settings.StackWaitTimeout)} "
                     + $"to serve model {saga.ModelName} version {saga.ModelVersion} on; "
                     + (saga.StackLastSeen ?? "the Provisioner never answered (is it running?)"));
             }
