@@ -16,10 +16,14 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        var minioEnabled = builder.Configuration.GetValue(BucketNotificationSettings.Section + ":" + nameof(BucketNotificationSettings.Enabled), true);
         builder.AddServiceDefaults(bus =>
         {
             bus.AddSagaStateMachine<PromotionStateMachine, PromotionState>();
             bus.AddSagaStateMachine<KnownStackStateMachine, KnownStackState>();
+            bus.AddSagaStateMachine<RunArtifactStateMachine, RunArtifactState>();
+            if (minioEnabled)
+                bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
         });
         builder.AddMlflowClient();
 
@@ -31,7 +35,11 @@ public static class Extensions
         services.AddSingleton<IValidateOptions<PromotionSettings>, PromotionSettingsValidation>();
         services.AddOptions<BucketNotificationSettings>().Bind(configuration.GetSection(BucketNotificationSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BucketNotificationSettings>, BucketNotificationSettingsValidation>();
+        services.AddOptions<RunArtifactSettings>().Bind(configuration.GetSection(RunArtifactSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RunArtifactSettings>, RunArtifactSettingsValidation>();
+        services.AddSingleton<ExperimentModels>();
         services.AddScoped<PromotionVerifier>();
+        services.AddScoped<RunArtifactResolver>();
         services.AddSingleton<KnownStacks>();
         services.AddSingleton<TriggerActivity>();
         services.AddConsumeObserver<TriggerCommandObserver>();

@@ -180,6 +180,30 @@ public sealed class PromoterRig : IAsyncDisposable
     public Task<(SagaInstanceRecord Record, PromotionState Promotion)> InStateAsync(Guid promotionId, string state, TimeSpan? timeout = null) =>
         WaitForAsync(promotionId, (record, _) => record.State == state, $"promotion {promotionId} in {state}", timeout);
 
+    /// <summary>Waits until the stored saga of type <typeparamref name="TState"/> satisfies <paramref name="condition"/>.</summary>
+    public async Task<(SagaInstanceRecord Record, TState State)> WaitForSagaAsync<TState>(Guid id, Func<SagaInstanceRecord, TState, bool> condition, string what,
+        TimeSpan? timeout = null)
+        where TState : class
+    {
+        (SagaInstanceRecord Record, TState State)? found = null;
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                var record = await Catalog.FindAsync(id, typeof(TState).Name);
+                found = record is null ? null : (record, JsonSerializer.Deserialize<TState>(record.Data, Json)!);
+                return found is { } f && condition(f.Record, f.State);
+            }, what, timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} (last seen: {found?.Record.State ?? "missing"}: {found?.Record.Data})", ex);
+        }
+        return found!.Value;
+    }
+
+    public Task<IReadOnlyList<SagaHistoryEntry>> SagaHistoryAsync<TState>(Guid id) => Catalog.HistoryAsync(id, typeof(TState).Name);
+
     public Task<IReadOnlyList<SagaHistoryEntry>> HistoryAsync(Guid promotionId) => Catalog.HistoryAsync(promotionId, nameof(PromotionState));
 
     /// <summary>Every write the promoter made to the Kubernetes stand-in (creates, updates, patches, deletes).</summary>

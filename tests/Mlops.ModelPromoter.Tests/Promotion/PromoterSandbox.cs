@@ -1,4 +1,5 @@
 using Minio.DataModel.Args;
+using Minio.DataModel.Notification;
 using Mlops.Sandbox.Mlflow;
 using Mlops.Testing;
 
@@ -45,11 +46,24 @@ public class PromoterSandbox : IAsyncLifetime
             ["Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_TYPE_MLOPS"] = "fanout",
             ["Sandbox:s3:MINIO_NOTIFY_AMQP_DURABLE_MLOPS"] = "on",
             ["Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_MLOPS"] = "2",
+            // MinIO delivers at least once: every event arrives twice here.
+            ["Sandbox:s3:EventCopies"] = "2",
         };
         foreach (var (key, value) in MoreSettings)
             settings[key] = value;
         _sandbox = await SandboxFixture.StartAsync(settings);
         await _sandbox.Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(ArtifactBucket));
+        await _sandbox.Minio.SetBucketNotificationsAsync(new SetBucketNotificationsArgs().WithBucket(ArtifactBucket).WithBucketNotificationConfiguration(Notifications()));
+    }
+
+    // Every object created or removed in the artifact bucket, as the Provisioner subscribes it (the promoter filters).
+    private static BucketNotification Notifications()
+    {
+        var notification = new BucketNotification();
+        var queue = new QueueConfig(TargetArn);
+        queue.AddEvents([EventType.ObjectCreatedAll, EventType.ObjectRemovedAll]);
+        notification.AddQueue(queue);
+        return notification;
     }
 
     public async Task DisposeAsync()
