@@ -6,6 +6,7 @@ using Mlops.ModelPromoter.Policies;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Triggers;
 using Mlops.ModelPromoter.Triggers.Minio;
+using Mlops.ModelPromoter.Triggers.Reconciliation;
 using Mlops.ServiceDefaults;
 using OpenTelemetry.Metrics;
 
@@ -22,6 +23,8 @@ public static class Extensions
             bus.AddSagaStateMachine<PromotionStateMachine, PromotionState>();
             bus.AddSagaStateMachine<KnownStackStateMachine, KnownStackState>();
             bus.AddSagaStateMachine<RunArtifactStateMachine, RunArtifactState>();
+            bus.AddSagaStateMachine<RegistryAliasStateMachine, RegistryAliasState>();
+            bus.AddSagaStateMachine<RegistryReconciliationStateMachine, RegistryReconciliationState>();
             if (minioEnabled)
                 bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
         });
@@ -41,6 +44,9 @@ public static class Extensions
         services.AddScoped<PromotionVerifier>();
         services.AddScoped<RunArtifactResolver>();
         services.AddSingleton<KnownStacks>();
+        services.AddOptions<ReconciliationSettings>().Bind(configuration.GetSection(ReconciliationSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconciliationSettings>, ReconciliationSettingsValidation>();
+        services.AddHostedService<RegistryReconciler>();
         services.AddSingleton<TriggerActivity>();
         services.AddConsumeObserver<TriggerCommandObserver>();
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TriggerActivity.MeterName));
