@@ -2,11 +2,9 @@ using Mlops.ModelPromoter.Extensions;
 using Mlops.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddApplicationServices();
+builder.AddServiceDefaults(bus => bus.AddModelPromoterBus());
+builder.AddModelPromoterServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 await app.RunAsync();
-
-/// <summary>The ModelPromoter's entry point, named so tests can host the real Program.</summary>
-public partial class Program;

@@ -7,49 +7,46 @@ using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Triggers;
 using Mlops.ModelPromoter.Triggers.Minio;
 using Mlops.ModelPromoter.Triggers.Reconciliation;
-using Mlops.ServiceDefaults;
 using OpenTelemetry.Metrics;
 
 namespace Mlops.ModelPromoter.Extensions;
 
-/// <summary>Everything the ModelPromoter is made of, one registration a line.</summary>
+/// <summary>The ModelPromoter's composition: its sagas and consumers on the bus, its clients, policies and triggers, one registration a line.</summary>
 public static class Extensions
 {
-    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    /// <summary>Every saga and consumer of the service, by name.</summary>
+    public static void AddModelPromoterBus(this IBusRegistrationConfigurator bus)
     {
-        var minioEnabled = builder.Configuration.GetValue(BucketNotificationSettings.Section + ":" + nameof(BucketNotificationSettings.Enabled), true);
-        builder.AddServiceDefaults(bus =>
-        {
-            bus.AddSagaStateMachine<PromotionStateMachine, PromotionState>();
-            bus.AddSagaStateMachine<KnownStackStateMachine, KnownStackState>();
-            bus.AddSagaStateMachine<RunArtifactStateMachine, RunArtifactState>();
-            bus.AddSagaStateMachine<RegistryAliasStateMachine, RegistryAliasState>();
-            bus.AddSagaStateMachine<RegistryReconciliationStateMachine, RegistryReconciliationState>();
-            if (minioEnabled)
-                bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
-        });
-        builder.AddMlflowClient();
+        bus.AddSagaStateMachine<PromotionStateMachine, PromotionState>();
+        bus.AddSagaStateMachine<KnownStackStateMachine, KnownStackState>();
+        bus.AddSagaStateMachine<RunArtifactStateMachine, RunArtifactState>();
+        bus.AddSagaStateMachine<RegistryAliasStateMachine, RegistryAliasState>();
+        bus.AddSagaStateMachine<RegistryReconciliationStateMachine, RegistryReconciliationState>();
+        bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
+    }
 
-        var services = builder.Services;
-        var configuration = builder.Configuration;
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ModelPolicies>();
-        services.AddOptions<PromotionSettings>().Bind(configuration.GetSection(PromotionSettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PromotionSettings>, PromotionSettingsValidation>();
-        services.AddOptions<BucketNotificationSettings>().Bind(configuration.GetSection(BucketNotificationSettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BucketNotificationSettings>, BucketNotificationSettingsValidation>();
-        services.AddOptions<RunArtifactSettings>().Bind(configuration.GetSection(RunArtifactSettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RunArtifactSettings>, RunArtifactSettingsValidation>();
-        services.AddSingleton<ExperimentModels>();
-        services.AddScoped<PromotionVerifier>();
-        services.AddScoped<RunArtifactResolver>();
-        services.AddSingleton<KnownStacks>();
-        services.AddOptions<ReconciliationSettings>().Bind(configuration.GetSection(ReconciliationSettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReconciliationSettings>, ReconciliationSettingsValidation>();
-        services.AddHostedService<RegistryReconciler>();
-        services.AddSingleton<TriggerActivity>();
-        services.AddConsumeObserver<TriggerCommandObserver>();
-        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TriggerActivity.MeterName));
+    /// <summary>The outside clients, the per-model policies, the promotion's settings and the triggers.</summary>
+    public static IHostApplicationBuilder AddModelPromoterServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMlflowClient();
+        builder.Services.TryAddSingleton<ModelPolicies>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ExperimentModels>();
+        builder.Services.AddOptions<PromotionSettings>().Bind(builder.Configuration.GetSection(PromotionSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PromotionSettings>, PromotionSettingsValidation>();
+        builder.Services.AddOptions<RunArtifactSettings>().Bind(builder.Configuration.GetSection(RunArtifactSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RunArtifactSettings>, RunArtifactSettingsValidation>();
+        builder.Services.AddOptions<BucketNotificationSettings>().Bind(builder.Configuration.GetSection(BucketNotificationSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BucketNotificationSettings>, BucketNotificationSettingsValidation>();
+        builder.Services.AddOptions<ReconciliationSettings>().Bind(builder.Configuration.GetSection(ReconciliationSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReconciliationSettings>, ReconciliationSettingsValidation>();
+        builder.Services.AddScoped<PromotionVerifier>();
+        builder.Services.AddScoped<RunArtifactResolver>();
+        builder.Services.AddSingleton<KnownStacks>();
+        builder.Services.AddHostedService<RegistryReconciler>();
+        builder.Services.AddSingleton<TriggerActivity>();
+        builder.Services.AddConsumeObserver<TriggerCommandObserver>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TriggerActivity.MeterName));
         return builder;
     }
 }

@@ -1,4 +1,4 @@
-extern alias promoter;
+extern alias modelpromoter;
 
 using System.Text.Json;
 using MassTransit;
@@ -46,7 +46,7 @@ public sealed class PromoterRig : IAsyncDisposable
     public PromotionEvents Events { get; }
 
     /// <summary>The promoter in this process, while it runs.</summary>
-    public ServiceHost<promoter::Program>? Promoter { get; private set; }
+    public ServiceHost<modelpromoter::Program>? Promoter { get; private set; }
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
@@ -98,11 +98,11 @@ public sealed class PromoterRig : IAsyncDisposable
     }
 
     /// <summary>Starts the promoter in this process and waits until its endpoints listen.</summary>
-    public ServiceHost<promoter::Program> StartPromoter()
+    public ServiceHost<modelpromoter::Program> StartPromoter()
     {
         if (Promoter is not null)
             throw new InvalidOperationException("The promoter runs already.");
-        Promoter = new ServiceHost<promoter::Program>(Sandbox.VirtualHost.AmqpUrl, _settings,
+        Promoter = new ServiceHost<modelpromoter::Program>(Sandbox.VirtualHost.AmqpUrl, _settings,
             services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true)).Start();
         return Promoter;
     }

@@ -28,7 +28,8 @@ public sealed class BucketNotificationConsumerDefinition : ConsumerDefinition<Bu
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.AddTransportHeaders, isDefault: true);
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        // Turned off, the queue stays unbound: MinIO's events do not reach it.
+        if (_settings.Enabled && endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.Bind(_settings.Exchange, binding =>
             {
