@@ -245,9 +245,9 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
                 .TransitionTo(Failed)
                 .Publish(context => FailedEvent(context.Saga)));
 
-        // The serving saga answered after this promotion stopped waiting: its answer is what happened.
+        // The serving saga answered after this promotion stopped waiting, or served after a replay of its own: its answer is what happened.
         During(Failed,
-            When(ServingFinished, context => context.Saga.ServingOverdue)
+            When(ServingFinished, context => context.Saga.ServingOverdue || context.Saga.FailedWhere == "serving")
                 .Then(context => Settle(context.Saga, context.Message))
                 .Publish(context => Settled(context.Saga))
                 .IfElse(context => context.Message.Outcome == ServingOutcome.Failed,

@@ -38,7 +38,7 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         var history = await rig.HistoryAsync(id);
         Assert.Equal("ModelRegistered", history[0].Event);
         Assert.Contains(history, h => h.ToState == "WaitingForServing");
-        Assert.Equal("Promoted", history[^1].ToState);
+        Assert.Contains(history, h => h.ToState == "Promoted");
 
         // A late duplicate lands on the promoted instance: a later version of the model that is served marks the time it had.
         await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });

@@ -34,6 +34,33 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
     }
 
     [Fact]
+    public async Task Should_settle_promoted_when_the_serving_saga_serves_after_its_own_replay()
+    {
+        await using var rig = await PromoterRig.StartAsync(sandbox);
+        var stack = await rig.StackAsync();
+        var model = RegistrySeed.NewModelName();
+        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var id = PromotionIds.Automatic(model, version);
+        rig.Serving.Answer(model, version, ServingOutcome.Failed, "model server exits: ModuleNotFoundError: No module named 'boto3'");
+
+        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
+        await rig.InStateAsync(id, "Failed");
+        await rig.PublishAsync(new ServingAttemptFinished
+        {
+            FlowId = Guid.NewGuid(),
+            OccurredAt = DateTimeOffset.UtcNow,
+            PromotionId = id,
+            ModelName = model,
+            Version = version,
+            Outcome = ServingOutcome.Served,
+        });
+        var (_, promotion) = await rig.InStateAsync(id, "Promoted");
+
+        Assert.Null(promotion.FailedStep);
+        Assert.Single(rig.Serving.For(model));
+    }
+
+    [Fact]
     public async Task Should_end_superseded_when_a_newer_request_came_first()
     {
         await using var rig = await PromoterRig.StartAsync(sandbox);
