@@ -89,4 +89,32 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
         Assert.Equal($"model {model} version {version} was not approved within 1 s", promotion.FailedStep!.Reason);
         await Eventually.HoldsAsync(() => rig.Events.Failed.Any(e => e.ModelName == model && e.Step == "approval"), "PromotionFailed for want of approval");
     }
+
+    [Fact]
+    public async Task Should_stop_a_waiting_promotion_on_CancelSaga_and_say_who_cancelled_it()
+    {
+        var model = RegistrySeed.NewModelName();
+        await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { [$"ModelPromoter:Policies:Models:{model}:RequireApproval"] = "true" });
+        var stack = await rig.StackAsync();
+        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var id = PromotionIds.Automatic(model, version);
+        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
+        await rig.InStateAsync(id, "WaitingForApproval");
+
+        await rig.PublishAsync(new CancelSaga
+        {
+            FlowId = Guid.Empty,
+            OccurredAt = DateTimeOffset.UtcNow,
+            SagaType = nameof(PromotionState),
+            CorrelationId = id,
+            RequestedBy = "ops@example.org",
+            Reason = "wrong dataset",
+        });
+        var (record, _) = await rig.InStateAsync(id, "Cancelled");
+
+        Assert.Null(record.DeadlineAt);
+        var cancelled = await Eventually.ReturnsAsync(() => Task.FromResult(rig.Events.Failed.FirstOrDefault(e => e.ModelName == model)), "PromotionFailed");
+        Assert.Equal((true, "cancel", "cancelled by ops@example.org: wrong dataset"), (cancelled.Cancelled, cancelled.Step, cancelled.Reason));
+        Assert.Empty(rig.Serving.For(model));
+    }
 }
