@@ -7,4 +7,5 @@ builder.AddModelPromoterServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapModelPromoterEndpoints();
 await app.RunAsync();

@@ -7,6 +7,7 @@ using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Triggers;
 using Mlops.ModelPromoter.Triggers.Minio;
 using Mlops.ModelPromoter.Triggers.Reconciliation;
+using Mlops.ModelPromoter.Triggers.Webhooks;
 using OpenTelemetry.Metrics;
 
 namespace Mlops.ModelPromoter.Extensions;
@@ -44,9 +45,18 @@ public static class Extensions
         builder.Services.AddScoped<RunArtifactResolver>();
         builder.Services.AddSingleton<KnownStacks>();
         builder.Services.AddHostedService<RegistryReconciler>();
+        builder.Services.AddOptions<MlflowWebhookSettings>().Bind(builder.Configuration.GetSection(MlflowWebhookSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MlflowWebhookSettings>, MlflowWebhookSettingsValidation>();
         builder.Services.AddSingleton<TriggerActivity>();
         builder.Services.AddConsumeObserver<TriggerCommandObserver>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TriggerActivity.MeterName));
         return builder;
+    }
+
+    /// <summary>The service's own HTTP endpoints beside the defaults.</summary>
+    public static WebApplication MapModelPromoterEndpoints(this WebApplication app)
+    {
+        app.MapMlflowWebhook();
+        return app;
     }
 }

@@ -1,6 +1,10 @@
 extern alias modelpromoter;
 
+using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Mlops.Contracts;
@@ -22,6 +26,7 @@ public sealed class PromoterRig : IAsyncDisposable
     private readonly IBusControl _bus;
     private readonly SqliteStoreFile _store;
     private readonly Dictionary<string, string?> _settings;
+    private bool _listen;
 
     private PromoterRig(PromoterSandbox sandbox, SqliteStoreFile store, IBusControl bus, StackDesk desk, ServingDouble serving,
         PromotionEvents events, Dictionary<string, string?> settings)
@@ -50,6 +55,9 @@ public sealed class PromoterRig : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
+    /// <summary>Where the promoter listens, when started to listen.</summary>
+    public Uri? Url { get; private set; }
+
     /// <summary>Short timings; the reconciliation off unless a test turns it on.</summary>
     public static Dictionary<string, string?> DefaultSettings(PromoterSandbox sandbox) => new(StringComparer.OrdinalIgnoreCase)
     {
@@ -63,7 +71,12 @@ public sealed class PromoterRig : IAsyncDisposable
         ["ModelPromoter:Reconciliation:Enabled"] = "false",
     };
 
-    public static async Task<PromoterRig> StartAsync(PromoterSandbox sandbox, IReadOnlyDictionary<string, string?>? settings = null, bool startPromoter = true)
+    /// <summary>
+    /// A rig; with <paramref name="listen"/> the promoter serves HTTP on a real loopback port (<see cref="Url"/>), so the
+    /// MLflow stand-in can call its webhook.
+    /// </summary>
+    public static async Task<PromoterRig> StartAsync(PromoterSandbox sandbox, IReadOnlyDictionary<string, string?>? settings = null, bool startPromoter = true,
+        bool listen = false)
     {
         var store = SqliteStoreFile.Create("promoter");
         var all = new Dictionary<string, string?>(store.Settings(), StringComparer.OrdinalIgnoreCase);
@@ -84,7 +97,7 @@ public sealed class PromoterRig : IAsyncDisposable
             cfg.ReceiveEndpoint($"test-promotion-events-{id}", e => Temporary(e).Instance(events));
         });
         await bus.StartAsync();
-        var rig = new PromoterRig(sandbox, store, bus, desk, serving, events, all);
+        var rig = new PromoterRig(sandbox, store, bus, desk, serving, events, all) { _listen = listen };
         if (startPromoter)
             rig.StartPromoter();
         return rig;
@@ -102,8 +115,16 @@ public sealed class PromoterRig : IAsyncDisposable
     {
         if (Promoter is not null)
             throw new InvalidOperationException("The promoter runs already.");
-        Promoter = new ServiceHost<modelpromoter::Program>(Sandbox.VirtualHost.AmqpUrl, _settings,
-            services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true)).Start();
+        var host = new ServiceHost<modelpromoter::Program>(Sandbox.VirtualHost.AmqpUrl, _settings,
+            services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true));
+        if (_listen)
+            host.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        Promoter = host.Start();
+        if (_listen)
+        {
+            var address = Promoter.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            Url = new Uri(address);
+        }
         return Promoter;
     }
 

@@ -93,6 +93,19 @@ public sealed class RegistrySeed(HttpClient mlflow)
             : null;
     }
 
+    public async Task DeleteAsync(string path)
+    {
+        using var answer = await mlflow.DeleteAsync(Api + path);
+        answer.EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteAliasAsync(string model, string alias)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Api + "registered-models/alias") { Content = JsonContent.Create(new { name = model, alias }) };
+        using var answer = await mlflow.SendAsync(request);
+        answer.EnsureSuccessStatusCode();
+    }
+
     public async Task<JsonElement> PostAsync(string path, object body)
     {
         using var answer = await mlflow.PostAsJsonAsync(Api + path, body);
