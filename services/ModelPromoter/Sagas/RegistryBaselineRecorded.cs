@@ -10,4 +10,10 @@ public sealed record RegistryBaselineRecorded
 
     /// <summary>Whether those versions were served (<c>ModelPromoter:Reconciliation:ServeExistingOnFirstPass</c>) or only recorded.</summary>
     public required bool Served { get; init; }
+
+    /// <summary>Per model, the highest READY version number the pass saw: what a later pass still counts as the baseline.</summary>
+    public IReadOnlyDictionary<string, long> HighestVersions { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Per model, the version its target alias pointed at (models whose alias was set).</summary>
+    public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
 }

@@ -23,4 +23,13 @@ public sealed class RegistryReconciliationState : SagaStateMachineInstance, ISag
 
     /// <summary>Whether the first pass served them (opted in) or only recorded them.</summary>
     public bool BaselineServed { get; set; }
+
+    /// <summary>
+    /// Per model, the highest READY version of the baseline. The first pass's triggers and this record travel on different
+    /// queues, so a later pass may find a baseline version not yet recorded as such: it still counts as the baseline.
+    /// </summary>
+    public Dictionary<string, long> BaselineHighestVersions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per model, where the target alias pointed at the baseline, for the same reason.</summary>
+    public Dictionary<string, string> BaselineAliases { get; set; } = new(StringComparer.Ordinal);
 }

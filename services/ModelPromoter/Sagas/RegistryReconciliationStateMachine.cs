@@ -20,6 +20,8 @@ public sealed class RegistryReconciliationStateMachine : MassTransitStateMachine
                 context.Saga.BaselineAt = context.Message.OccurredAt;
                 context.Saga.BaselineVersions = context.Message.Versions;
                 context.Saga.BaselineServed = context.Message.Served;
+                context.Saga.BaselineHighestVersions = new Dictionary<string, long>(context.Message.HighestVersions, StringComparer.Ordinal);
+                context.Saga.BaselineAliases = new Dictionary<string, string>(context.Message.Aliases, StringComparer.Ordinal);
             })
             .TransitionTo(Baselined));
     }

@@ -1,6 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Mlops.Clients.Mlflow;
+using Mlops.Clients.Mlflow.Model;
 using Mlops.Contracts;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Tests.Promotion;
+using Mlops.ModelPromoter.Triggers.Reconciliation;
 using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests.Triggers;
@@ -61,5 +66,53 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         await rig.InStateAsync(PromotionIds.Automatic(model, version), "Promoted", TimeSpan.FromSeconds(60));
         var (_, baseline) = await rig.WaitForSagaAsync<RegistryReconciliationState>(RegistryReconciliationStateMachine.Id, (r, _) => r.State == "Baselined", "baseline");
         Assert.True(baseline.BaselineServed);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_baseline_when_its_record_arrives_before_the_first_passs_triggers()
+    {
+        var model = RegistrySeed.NewModelName();
+        var (version, _, _) = await sandbox.Registry.ReadyVersionAsync(model);
+        await sandbox.Registry.SetAliasAsync(model, "production", version);
+        // The reconciliation is on, but its passes are run by the test.
+        var settings = Reconciling.Settings(new() { ["ModelPromoter:Reconciliation:FirstPassDelay"] = "01:00:00" });
+        await using var rig = await PromoterRig.StartAsync(sandbox, settings);
+        await rig.StackAsync();
+        var reconciler = rig.Promoter!.Services.GetServices<IHostedService>().OfType<RegistryReconciler>().Single();
+
+        // The first pass's record is in, and none of the triggers it sent beside it: they travel on other queues.
+        await rig.PublishAsync(await FirstPassRecordAsync(rig));
+        await Reconciling.BaselineAsync(rig);
+        await reconciler.PassAsync(new ReconciliationSettings(), CancellationToken.None);
+
+        await rig.InStateAsync(PromotionIds.Automatic(model, version), "Baseline");
+        Assert.Null(await rig.Catalog.FindAsync(RegistryAliasStateMachine.IdOf(model, "production"), nameof(RegistryAliasState)));
+        Assert.Empty(rig.Serving.For(model));
+
+        // What came after the baseline is served by the next pass.
+        var (newer, _, _) = await rig.Registry.ReadyVersionAsync(model);
+        await reconciler.PassAsync(new ReconciliationSettings(), CancellationToken.None);
+        await rig.InStateAsync(PromotionIds.Automatic(model, newer), "Promoted");
+        Assert.Equal(newer, Assert.Single(rig.Serving.For(model)).Version);
+    }
+
+    // What a first pass records over the registry as it stands: each model's highest READY version and its alias.
+    private static async Task<RegistryBaselineRecorded> FirstPassRecordAsync(PromoterRig rig)
+    {
+        await using var scope = rig.Promoter!.Services.CreateAsyncScope();
+        var mlflow = scope.ServiceProvider.GetRequiredService<IMlflowApi>();
+        var highest = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var v in mlflow.SearchAllModelVersionsAsync())
+        {
+            if (v.Status == MlflowModelVersionStatus.Ready && long.TryParse(v.Version, out var number))
+                highest[v.Name] = Math.Max(number, highest.GetValueOrDefault(v.Name));
+        }
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var m in mlflow.SearchAllRegisteredModelsAsync())
+        {
+            if (m.Aliases.FirstOrDefault(a => a.Alias == "production") is { } production)
+                aliases[m.Name] = production.Version;
+        }
+        return new RegistryBaselineRecorded { OccurredAt = DateTimeOffset.UtcNow, Versions = highest.Count, Served = false, HighestVersions = highest, Aliases = aliases };
     }
 }

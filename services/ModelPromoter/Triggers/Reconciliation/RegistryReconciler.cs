@@ -66,8 +66,12 @@ public sealed class RegistryReconciler(
         await using var scope = scopes.CreateAsyncScope();
         var mlflow = scope.ServiceProvider.GetRequiredService<IMlflowApi>();
         var catalog = scope.ServiceProvider.GetRequiredService<ISagaCatalog>();
-        var firstPass = await catalog.FindAsync(RegistryReconciliationStateMachine.Id, nameof(RegistryReconciliationState), cancellationToken) is null;
+        var recorded = await catalog.FindAsync(RegistryReconciliationStateMachine.Id, nameof(RegistryReconciliationState), cancellationToken);
+        var firstPass = recorded is null;
         var baseline = firstPass && !settings.ServeExistingOnFirstPass;
+        var known = recorded is null ? null : JsonSerializer.Deserialize<RegistryReconciliationState>(recorded.Data, Json);
+        var highestVersions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
 
         int versions = 0, started = 0, moved = 0;
         await foreach (var version in mlflow.SearchAllModelVersionsAsync(cancellationToken: cancellationToken))
@@ -75,8 +79,13 @@ public sealed class RegistryReconciler(
             if (version.Status != MlflowModelVersionStatus.Ready || PromotionRequestRules.Problem(version.Name, version.Version, null) is not null)
                 continue;
             versions++;
+            var number = long.Parse(version.Version, System.Globalization.CultureInfo.InvariantCulture);
+            if (firstPass)
+                highestVersions[version.Name] = Math.Max(number, highestVersions.GetValueOrDefault(version.Name));
             if (await catalog.FindAsync(PromotionIds.Automatic(version.Name, version.Version), nameof(PromotionState), cancellationToken) is not null)
                 continue;
+            // The first pass's trigger of this version may still be on its way: what the baseline holds stays the baseline.
+            var inBaseline = baseline || (known is { BaselineServed: false } && known.BaselineHighestVersions.TryGetValue(version.Name, out var highest) && number <= highest);
             started++;
             await bus.Publish(new PromotionTriggered
             {
@@ -87,7 +96,7 @@ public sealed class RegistryReconciler(
                 Trigger = PromotionTriggers.Reconciliation,
                 RunId = version.RunId,
                 Source = version.Source,
-                Baseline = baseline,
+                Baseline = inBaseline,
             }, cancellationToken);
         }
 
@@ -97,9 +106,14 @@ public sealed class RegistryReconciler(
                 continue;
             var alias = policies.For(model.Name).TargetAlias;
             var pointsAt = model.Aliases.FirstOrDefault(a => a.Alias == alias)?.Version;
-            var known = await catalog.FindAsync(RegistryAliasStateMachine.IdOf(model.Name, alias), nameof(RegistryAliasState), cancellationToken);
-            var lastSeen = known is null ? null : JsonSerializer.Deserialize<RegistryAliasState>(known.Data, Json)?.LastSeenVersion;
+            if (firstPass && pointsAt is not null)
+                aliases[model.Name] = pointsAt;
+            var follower = await catalog.FindAsync(RegistryAliasStateMachine.IdOf(model.Name, alias), nameof(RegistryAliasState), cancellationToken);
+            var lastSeen = follower is null ? null : JsonSerializer.Deserialize<RegistryAliasState>(follower.Data, Json)?.LastSeenVersion;
             if (lastSeen == pointsAt)
+                continue;
+            // Not followed yet but where the baseline saw it: the first pass's observation is still on its way.
+            if (follower is null && known is not null && pointsAt is not null && known.BaselineAliases.GetValueOrDefault(model.Name) == pointsAt)
                 continue;
             moved++;
             await bus.Publish(new RegistryAliasObserved
@@ -116,7 +130,14 @@ public sealed class RegistryReconciler(
         }
 
         if (firstPass)
-            await bus.Publish(new RegistryBaselineRecorded { OccurredAt = time.GetUtcNow(), Versions = versions, Served = !baseline }, cancellationToken);
+            await bus.Publish(new RegistryBaselineRecorded
+            {
+                OccurredAt = time.GetUtcNow(),
+                Versions = versions,
+                Served = !baseline,
+                HighestVersions = highestVersions,
+                Aliases = aliases,
+            }, cancellationToken);
         activity.Seen(PromotionTriggers.Reconciliation);
         var level = started > 0 || moved > 0 ? LogLevel.Information : LogLevel.Debug;
         logger.Log(level, "Registry reconciliation{First}: {Versions} READY versions, {Started} not known ({What}), {Moved} target aliases moved",
