@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Mlops.Contracts;
+using Mlops.ModelPromoter.Sagas;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
 
@@ -8,7 +9,8 @@ namespace Mlops.ModelPromoter.Tests.Promotion;
 public sealed class PromotionEvents :
     IConsumer<PromotionStarted>,
     IConsumer<PromotionFailed>,
-    IConsumer<PromotionAwaitingApproval>
+    IConsumer<PromotionAwaitingApproval>,
+    IConsumer<RegistryAliasWriteSettled>
 {
     public ConcurrentQueue<PromotionStarted> Started { get; } = new();
 
@@ -16,11 +18,16 @@ public sealed class PromotionEvents :
 
     public ConcurrentQueue<PromotionAwaitingApproval> AwaitingApproval { get; } = new();
 
+    /// <summary>A promotion settled by the serving saga's answer (the promoter's own message, seen on the wire).</summary>
+    public ConcurrentQueue<RegistryAliasWriteSettled> Settled { get; } = new();
+
     public Task Consume(ConsumeContext<PromotionStarted> context) => Record(Started, context.Message);
 
     public Task Consume(ConsumeContext<PromotionFailed> context) => Record(Failed, context.Message);
 
     public Task Consume(ConsumeContext<PromotionAwaitingApproval> context) => Record(AwaitingApproval, context.Message);
+
+    public Task Consume(ConsumeContext<RegistryAliasWriteSettled> context) => Record(Settled, context.Message);
 
     private static Task Record<T>(ConcurrentQueue<T> queue, T message)
     {
