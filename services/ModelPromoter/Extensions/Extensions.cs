@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Mlops.Clients.Mlflow;
+using Mlops.ModelPromoter.Policies;
+using Mlops.ModelPromoter.Sagas;
+using Mlops.ModelPromoter.Triggers;
+using Mlops.ModelPromoter.Triggers.Minio;
+using Mlops.ModelPromoter.Triggers.Reconciliation;
+using Mlops.ModelPromoter.Triggers.Webhooks;
+using OpenTelemetry.Metrics;
+
+namespace Mlops.ModelPromoter.Extensions;
+
+/// <summary>The ModelPromoter's composition: its sagas and consumers on the bus, its clients, policies and triggers, one registration a line.</summary>
+public static class Extensions
+{
+    /// <summary>Every saga and consumer of the service, by name.</summary>
+    public static void AddModelPromoterBus(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddSagaStateMachine<PromotionStateMachine, PromotionState>();
+        bus.AddSagaStateMachine<KnownStackStateMachine, KnownStackState>();
+        bus.AddSagaStateMachine<RunArtifactStateMachine, RunArtifactState>();
+        bus.AddSagaStateMachine<RegistryAliasStateMachine, RegistryAliasState>();
+        bus.AddSagaStateMachine<RegistryReconciliationStateMachine, RegistryReconciliationState>();
+        bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
+    }
+
+    /// <summary>The outside clients, the per-model policies, the promotion's settings and the triggers.</summary>
+    public static IHostApplicationBuilder AddModelPromoterServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMlflowClient();
+        builder.Services.TryAddSingleton<ModelPolicies>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ExperimentModels>();
+        builder.Services.AddOptions<PromotionSettings>().Bind(builder.Configuration.GetSection(PromotionSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PromotionSettings>, PromotionSettingsValidation>();
+        builder.Services.AddOptions<RunArtifactSettings>().Bind(builder.Configuration.GetSection(RunArtifactSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RunArtifactSettings>, RunArtifactSettingsValidation>();
+        builder.Services.AddOptions<BucketNotificationSettings>().Bind(builder.Configuration.GetSection(BucketNotificationSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BucketNotificationSettings>, BucketNotificationSettingsValidation>();
+        builder.Services.AddOptions<ReconciliationSettings>().Bind(builder.Configuration.GetSection(ReconciliationSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReconciliationSettings>, ReconciliationSettingsValidation>();
+        builder.Services.AddScoped<PromotionVerifier>();
+        builder.Services.AddScoped<RunArtifactResolver>();
+        builder.Services.AddSingleton<KnownStacks>();
+        builder.Services.AddHostedService<RegistryReconciler>();
+        builder.Services.AddOptions<MlflowWebhookSettings>().Bind(builder.Configuration.GetSection(MlflowWebhookSettings.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MlflowWebhookSettings>, MlflowWebhookSettingsValidation>();
+        builder.Services.AddSingleton<TriggerActivity>();
+        builder.Services.AddConsumeObserver<TriggerCommandObserver>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TriggerActivity.MeterName));
+        return builder;
+    }
+
+    /// <summary>The service's own HTTP endpoints beside the defaults.</summary>
+    public static WebApplication MapModelPromoterEndpoints(this WebApplication app)
+    {
+        app.MapMlflowWebhook();
+        return app;
+    }
+}

@@ -1,0 +1,76 @@
+using Minio.DataModel.Args;
+using Minio.DataModel.Notification;
+using Mlops.Sandbox.Mlflow;
+using Mlops.Testing;
+
+namespace Mlops.ModelPromoter.Tests.Promotion;
+
+/// <summary>
+/// The in-process sandbox with fast timings, its MinIO publishing bucket events to a throwaway vhost of the real broker
+/// through target <c>MLOPS</c> (exchange <c>mlops-minio-events</c>, fanout, durable, delivery mode 2: DESIGN.md's), MLflow
+/// allowed to call webhooks on loopback http, and the artifact bucket <c>mlflow</c>. Shared by the tests of a collection.
+/// </summary>
+public class PromoterSandbox : IAsyncLifetime
+{
+    public const string Exchange = "mlops-minio-events";
+
+    public const string ArtifactBucket = "mlflow";
+
+    public const string TargetArn = "arn:minio:sqs::MLOPS:amqp";
+
+    private RabbitMqVirtualHost? _vhost;
+    private SandboxFixture? _sandbox;
+
+    public SandboxFixture Sandbox => _sandbox ?? throw new InvalidOperationException("The sandbox is not started.");
+
+    public RabbitMqVirtualHost VirtualHost => _vhost ?? throw new InvalidOperationException("The sandbox is not started.");
+
+    public MlflowServer Mlflow => Sandbox.Host.StandIn<MlflowStandIn>().Server;
+
+    public RegistrySeed Registry => new(Sandbox.Mlflow);
+
+    /// <summary>Settings added to the fixture's own, e.g. a slower registry.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await RabbitMqVirtualHost.CreateAsync("promoter");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOWED_SCHEMES"] = "http,https",
+            ["Sandbox:mlflow:MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS"] = "true",
+            ["Sandbox:mlflow:WebhookRetryJitter"] = "00:00:00",
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_ENABLE_MLOPS"] = "on",
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_URL_MLOPS"] = _vhost.AmqpUrl.ToString(),
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_MLOPS"] = Exchange,
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_EXCHANGE_TYPE_MLOPS"] = "fanout",
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_DURABLE_MLOPS"] = "on",
+            ["Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_MLOPS"] = "2",
+            // MinIO delivers at least once: every event arrives twice here.
+            ["Sandbox:s3:EventCopies"] = "2",
+        };
+        foreach (var (key, value) in MoreSettings)
+            settings[key] = value;
+        _sandbox = await SandboxFixture.StartAsync(settings);
+        await _sandbox.Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(ArtifactBucket));
+        await _sandbox.Minio.SetBucketNotificationsAsync(new SetBucketNotificationsArgs().WithBucket(ArtifactBucket).WithBucketNotificationConfiguration(Notifications()));
+    }
+
+    // Every object created or removed in the artifact bucket, as the Provisioner subscribes it (the promoter filters).
+    private static BucketNotification Notifications()
+    {
+        var notification = new BucketNotification();
+        var queue = new QueueConfig(TargetArn);
+        queue.AddEvents([EventType.ObjectCreatedAll, EventType.ObjectRemovedAll]);
+        notification.AddQueue(queue);
+        return notification;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_sandbox is not null)
+            await _sandbox.DisposeAsync();
+        if (_vhost is not null)
+            await _vhost.DisposeAsync();
+    }
+}
