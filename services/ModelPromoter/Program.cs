@@ -1,7 +1,9 @@
+using Mlops.ModelPromoter.Extensions;
 using Mlops.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(bus => bus.AddModelPromoterBus());
+builder.AddModelPromoterServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
