@@ -36,6 +36,8 @@ public class ServingCluster : IAsyncLifetime
     private RabbitMqVirtualHost? _vhost;
     private SandboxFixture? _sandbox;
     private ServiceHost<modelpromoter::Program>? _host;
+    private SqliteStoreFile? _store;
+    private Dictionary<string, string?> _settings = [];
     private string? _token;
 
     public SandboxFixture Sandbox => _sandbox!;
@@ -83,11 +85,31 @@ public class ServingCluster : IAsyncLifetime
             ["ModelPromoter:Serving:RolloutDeadline"] = "00:01:00",
             ["ModelPromoter:Serving:SmokeCheckDeadline"] = "00:00:20",
             ["ModelPromoter:Serving:WatcherResync"] = "00:00:02",
+            // The sandbox's one node has 8 CPUs and 32 GiB: the homelab's 1 CPU/4Gi per server would fill it after eight.
+            ["ModelPromoter:Policies:Default:Resources:CpuRequest"] = "50m",
+            ["ModelPromoter:Policies:Default:Resources:MemoryRequest"] = "64Mi",
         };
         foreach (var (key, value) in PromoterSettings())
             settings[key] = value;
-        _host = new ServiceHost<modelpromoter::Program>(_vhost.AmqpUrl, settings).Start();
-        var observer = _host.Bus.ConnectReceiveEndpoint($"model-promoter-serving-observer-{Guid.NewGuid():N}", e =>
+        // A store of our own, so a restarted promoter finds its sagas again.
+        _store = SqliteStoreFile.Create("serving");
+        foreach (var (key, value) in _store.Settings())
+            settings[key] = value;
+        _settings = settings;
+        await StartHostAsync();
+    }
+
+    /// <summary>Stops the promoter (mid-step, if one runs) and starts it again on the same store and vhost.</summary>
+    public async Task RestartAsync()
+    {
+        await _host!.DisposeAsync();
+        await StartHostAsync();
+    }
+
+    private async Task StartHostAsync()
+    {
+        _host = new ServiceHost<modelpromoter::Program>(_vhost!.AmqpUrl, _settings).Start();
+        var observer = _host.Bus.ConnectReceiveEndpoint("model-promoter-serving-observer", e =>
         {
             e.Handler<ServingRolloutStarted>(c => Record(c.Message));
             e.Handler<ServingRolloutComplete>(c => Record(c.Message));
@@ -109,6 +131,8 @@ public class ServingCluster : IAsyncLifetime
             await _sandbox.DisposeAsync();
         if (_vhost is not null)
             await _vhost.DisposeAsync();
+        if (_store is not null)
+            await _store.DisposeAsync();
     }
 
     /// <summary>Changes a setting of the running promoter (policies are read at each attempt).</summary>
@@ -154,6 +178,25 @@ public class ServingCluster : IAsyncLifetime
     public Task<ServingAttemptFinished> AnswerAsync(Guid promotionId, TimeSpan? timeout = null) =>
         Eventually.ReturnsAsync(() => Task.FromResult(Of<ServingAttemptFinished>().FirstOrDefault(a => a.PromotionId == promotionId)),
             $"the serving saga's answer to promotion {promotionId}", timeout ?? TimeSpan.FromSeconds(90));
+
+    /// <summary>Every answer to one promotion (a replay answers again), once there are <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<ServingAttemptFinished>> AnswersAsync(Guid promotionId, int count, TimeSpan? timeout = null)
+    {
+        await Eventually.HoldsAsync(() => Of<ServingAttemptFinished>().Count(a => a.PromotionId == promotionId) >= count,
+            $"{count} answers to promotion {promotionId}", timeout ?? TimeSpan.FromSeconds(90));
+        return Of<ServingAttemptFinished>().Where(a => a.PromotionId == promotionId).ToList();
+    }
+
+    /// <summary>Asks for the model's failed serving attempt to be served again.</summary>
+    public Task ReplayAsync(string modelName) => Host.Bus.Publish(new ReplaySaga
+    {
+        FlowId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, SagaType = nameof(ServingState),
+        CorrelationId = ServingSagaIds.ForModel(modelName), RequestedBy = "ops@homelab",
+    });
+
+    /// <summary>Waits until the model's serving saga rests in <paramref name="state"/>.</summary>
+    public Task WaitForStateAsync(string modelName, string state, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(async () => await SagaStateAsync(modelName) == state, $"the serving saga of {modelName} in {state}", timeout ?? TimeSpan.FromSeconds(60));
 
     public IEnumerable<T> Of<T>() => _events.OfType<T>();
 

@@ -49,7 +49,7 @@ public sealed class ServingWhenAVersionIsServed(ServingCluster cluster)
         Assert.Equal(["-m", "models:/cnn_classifier/1", "--host", "0.0.0.0", "--port", "5001", "--env-manager", "local"], container.Args);
         Assert.Equal(("http", 5001), (container.Ports.Single().Name, container.Ports.Single().ContainerPort));
         Assert.All(new[] { container.ReadinessProbe, container.LivenessProbe, container.StartupProbe }, p => Assert.Equal("/health", p.HttpGet.Path));
-        Assert.Equal("4Gi", container.Resources.Requests["memory"].ToString());
+        Assert.Equal(("64Mi", "8Gi"), (container.Resources.Requests["memory"].ToString(), container.Resources.Limits["memory"].ToString()));
         var service = await cluster.Kubernetes.CoreV1.ReadNamespacedServiceAsync("mlflow-model-cnn-classifier-server", ServingCluster.Namespace);
         Assert.Equal(("ClusterIP", "http", 5001), (service.Spec.Type, service.Spec.Ports.Single().Name, service.Spec.Ports.Single().Port));
 
