@@ -54,4 +54,19 @@ public sealed class ServingWhenAVersionCannotBeServed(ServingCluster cluster)
         Assert.Contains("not in S3", answer.Reason, StringComparison.Ordinal);
         Assert.Empty(cluster.KubernetesWrites(before));
     }
+
+    [Fact]
+    public async Task Should_refuse_a_namespace_the_stack_has_no_credentials_Secret_in()
+    {
+        const string model = "elsewhere_model";
+        cluster.Configure($"ModelPromoter:Policies:Models:{model}:Namespace", "serving-elsewhere");
+        var version = await ServingModels.RegisterAsync(cluster, model);
+        var before = cluster.LastRequest;
+
+        var answer = await cluster.AnswerAsync(await cluster.ServeAsync(version));
+
+        Assert.Equal(ServingOutcome.Failed, answer.Outcome);
+        Assert.StartsWith("stack homelab has no credentials Secret in namespace serving-elsewhere", answer.Reason, StringComparison.Ordinal);
+        Assert.Empty(cluster.KubernetesWrites(before));
+    }
 }

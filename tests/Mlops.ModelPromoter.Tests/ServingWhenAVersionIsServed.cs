@@ -69,4 +69,23 @@ public sealed class ServingWhenAVersionIsServed(ServingCluster cluster)
         Assert.True(exitCode == 0, output);
         Assert.Contains("successfully rolled out", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_roll_out_once_for_a_request_delivered_twice_and_not_again_for_the_same_version()
+    {
+        const string model = "duplicated_model";
+        var version = await ServingModels.RegisterAsync(cluster, model);
+        var before = cluster.LastRequest;
+        var promotion = Guid.NewGuid();
+
+        await Task.WhenAll(cluster.ServeAsync(version, promotionId: promotion), cluster.ServeAsync(version, promotionId: promotion));
+        Assert.Equal(ServingOutcome.Served, (await cluster.AnswerAsync(promotion)).Outcome);
+        var other = await cluster.AnswerAsync(await cluster.ServeAsync(version));
+
+        Assert.Equal(ServingOutcome.Served, other.Outcome);
+        Assert.Single(cluster.Of<ServingRolloutStarted>(), e => e.ModelName == model);
+        Assert.Single(cluster.Of<ServingRolloutComplete>(), e => e.ModelName == model);
+        Assert.Equal("create", Assert.Single(cluster.DeploymentWrites(before)).Verb);
+        Assert.Single((await cluster.ServingStateAsync(model))!.Ledger);
+    }
 }
