@@ -45,6 +45,11 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
             x.OnMissingInstance(m => m.Discard());
         });
         Event(() => StepRetryDue, x => x.OnMissingInstance(m => m.Discard()));
+        Event(() => Cancel, x =>
+        {
+            x.CorrelateById(m => m.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => Replay, x =>
         {
             x.CorrelateById(m => m.Message.CorrelationId);
@@ -76,6 +81,9 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
         During(new[] { Preparing, Deploying, RollingOut, SmokeChecking, Aliasing, RollingBack, RestoringRollout, Retiring },
             When(Serve).ThenAsync(context => EnqueueAsync(context, ServingRequest.From(context.Message, DateTimeOffset.UtcNow))),
             When(Retire).ThenAsync(context => EnqueueRetireAsync(context, RetireRequestOf(context.Message))));
+
+        During(new[] { Preparing, Deploying, RollingOut, SmokeChecking, Aliasing },
+            When(Cancel, context => SagaStepExtensions.IsSagaType<ServingState>(context.Message.SagaType)).ThenAsync(CancelAttemptAsync));
 
         During(Preparing,
             When(Preparing.Enter).Step(prepare, then => then.TransitionTo(Deploying)));
@@ -131,6 +139,7 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
     public Event<ServingWaitTimedOut> WaitTimedOut { get; private set; } = null!;
     public Event<SagaStepRetryDue<ServingState>> StepRetryDue { get; private set; } = null!;
     public Event<ReplaySaga> Replay { get; private set; } = null!;
+    public Event<CancelSaga> Cancel { get; private set; } = null!;
 
     /// <summary>The version that served successfully last before the one serving now (the ledger's answer for a rollback).</summary>
     public static string? LastGoodBefore(ServingState saga)
@@ -299,6 +308,29 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
         attempt.FailureReason = reason;
         attempt.DiagnosePods = diagnose;
         await context.TransitionToState(RollingBack);
+    }
+
+    // CancelSaga stops the attempt in progress as a failure would: what it changed is undone, the waiting request is dropped.
+    private async Task CancelAttemptAsync(BehaviorContext<ServingState, CancelSaga> context)
+    {
+        var saga = context.Saga;
+        var attempt = saga.Attempt!;
+        var cancel = context.Message;
+        saga.PendingStep = null;
+        if (saga.Next is { } waiting)
+            await SupersedeAsync(context, waiting, $"the serving saga was cancelled by {cancel.RequestedBy}");
+        saga.Next = null;
+        var reason = cancel.Reason is { Length: > 0 } why ? $"cancelled by {cancel.RequestedBy}: {why}" : $"cancelled by {cancel.RequestedBy}";
+        _logger.LogInformation("Serving {Model} version {Version} is {Reason}", saga.ModelName, attempt.Request.Version, reason);
+        if (attempt.ChangedCluster)
+        {
+            await RollBackAsync(context, attempt, "cancel", reason, diagnose: false);
+            return;
+        }
+        context.ClearDeadline();
+        attempt.FailedIn = "cancel";
+        attempt.FailureReason = reason;
+        await FinishFailedAsync(context);
     }
 
     private async Task AfterRollbackAsync(BehaviorContext<ServingState> context)
