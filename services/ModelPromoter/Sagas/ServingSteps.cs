@@ -241,9 +241,14 @@ public static class ServingSteps
             if (attempt.PreviousVersion is { } version)
                 deployment.Metadata.Annotations[ModelServerLabels.ModelVersionAnnotation] = version;
             deployment = await kubernetes.ReplaceAsync(deployment, ct);
+            attempt.RollbackGeneration = deployment.Metadata.Generation ?? 1;
+        }
+        else
+        {
+            // Restored by an earlier run of this step: wait only if that rollout has not finished.
+            attempt.RollbackGeneration = RolloutRule.Evaluate(deployment).Status == RolloutStatus.Complete ? null : deployment.Metadata.Generation ?? 1;
         }
         attempt.RollbackUid = deployment.Metadata.Uid;
-        attempt.RollbackGeneration = deployment.Metadata.Generation ?? 1;
         attempt.RollbackNote = attempt.PreviousVersion is { } restored
             ? $"restored the template of version {restored}"
             : "restored the previous template";
