@@ -2,7 +2,7 @@ using MassTransit;
 
 namespace Mlops.SagaStore.Benchmarks;
 
-/// <summary>Every tick is one transition: load, apply, write the next version and its history row.</summary>
+/// <summary>Every tick is one transition: load, apply, write the next version and its history row (and, if asked, publish).</summary>
 public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
 {
     public CounterStateMachine()
@@ -20,7 +20,10 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
                 })
                 .TransitionTo(Counting));
         During(Counting,
-            When(Ticked).Then(context => context.Saga.Ticks++));
+            When(Ticked)
+                .Then(context => context.Saga.Ticks++)
+                .If(context => context.Message.Publish, then => then.PublishAsync(context =>
+                    context.Init<Counted>(new { context.Saga.CorrelationId, context.Saga.Ticks }))));
     }
 
     public State Counting { get; private set; } = null!;

@@ -5,4 +5,7 @@ public sealed record Tick
 {
     public Guid CorrelationId { get; init; }
     public Guid FlowId { get; init; }
+
+    /// <summary>The transition publishes <see cref="Counted"/>: the outbox then writes, delivers and marks a row per tick.</summary>
+    public bool Publish { get; init; }
 }

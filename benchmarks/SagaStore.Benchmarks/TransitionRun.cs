@@ -8,14 +8,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Mlops.SagaStore.Benchmarks;
 
 /// <summary>
-/// One measurement: a service with the counter saga, fed ticks for a fixed number of sagas. With no provider the saga
-/// lives in MassTransit's in-memory repository: the baseline that shows what the durable store costs on top.
+/// One measurement: a service with the counter saga, fed ticks for a fixed number of sagas. With a provider the endpoint has
+/// the store's outbox and inbox on, as the service pipeline sets them (conflict retries around the outbox, the inbox row,
+/// saga row, history row and any outbox row in one transaction). With no provider the saga lives in MassTransit's
+/// in-memory repository without an outbox: the baseline that shows what durability costs on top.
 /// </summary>
 internal static class TransitionRun
 {
     public const string Baseline = "MassTransit in-memory (baseline)";
 
-    public static async Task<Measurement> MeasureAsync(SagaStoreProvider? provider, Uri? rabbitMq, int sagas, int ticksPerSaga, string postgres)
+    public static async Task<Measurement> MeasureAsync(SagaStoreProvider? provider, Uri? rabbitMq, int sagas, int ticksPerSaga, string postgres,
+        bool publish, bool outbox = true)
     {
         await using var store = provider is { } durable ? await BenchmarkStore.CreateAsync(durable, postgres) : null;
         var services = new ServiceCollection();
@@ -28,8 +31,7 @@ internal static class TransitionRun
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
-            var saga = x.AddSagaStateMachine<CounterStateMachine, CounterState>((_, saga) =>
-                    saga.UseMessageRetry(r => r.Immediate(20).Handle<ConcurrencyException>()))
+            var saga = x.AddSagaStateMachine<CounterStateMachine, CounterState>()
                 .Endpoint(e =>
                 {
                     e.Name = "saga-store-benchmark-" + Guid.NewGuid().ToString("N")[..8];
@@ -40,9 +42,14 @@ internal static class TransitionRun
                 saga.InMemoryRepository();
             else
                 saga.DurableRepository();
-            // One message per saga at a time and up to `sagas` sagas at once, as a saga endpoint is run in production.
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UsePartitioner<Tick>(endpoint.CreatePartitioner(sagas), context => context.Message.CorrelationId));
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r => r.Immediate(20).Handle<ConcurrencyException>());
+                // One message per saga at a time and up to `sagas` sagas at once, as a saga endpoint is run in production.
+                endpoint.UsePartitioner<Tick>(endpoint.CreatePartitioner(sagas), c => c.Message.CorrelationId);
+                if (store is not null && outbox)
+                    endpoint.UseSagaStoreOutbox(context);
+            });
             if (rabbitMq is null)
                 x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
             else
@@ -66,15 +73,16 @@ internal static class TransitionRun
             var ids = Enumerable.Range(0, sagas).Select(_ => Guid.NewGuid()).ToArray();
 
             // Warm-up creates the sagas and lets JIT, pools and prepared statements settle before the clock starts.
-            await FeedAsync(bus, ids, 50);
+            await FeedAsync(bus, ids, 50, publish);
             await WaitForTicksAsync(repository, ids, 50);
 
             var stopwatch = Stopwatch.StartNew();
-            await FeedAsync(bus, ids, ticksPerSaga);
+            await FeedAsync(bus, ids, ticksPerSaga, publish);
             await WaitForTicksAsync(repository, ids, 50 + ticksPerSaga);
             stopwatch.Stop();
 
-            return new Measurement(provider?.ToString() ?? Baseline, rabbitMq is null ? "in-memory" : "RabbitMQ", sagas, sagas * ticksPerSaga, stopwatch.Elapsed);
+            return new Measurement(provider?.ToString() ?? Baseline, rabbitMq is null ? "in-memory" : "RabbitMQ", publish, sagas,
+                sagas * ticksPerSaga, stopwatch.Elapsed);
         }
         finally
         {
@@ -83,11 +91,11 @@ internal static class TransitionRun
         }
     }
 
-    private static async Task FeedAsync(IBus bus, Guid[] ids, int ticksPerSaga)
+    private static async Task FeedAsync(IBus bus, Guid[] ids, int ticksPerSaga, bool publish)
     {
         var flow = Guid.NewGuid();
         for (var round = 0; round < ticksPerSaga; round++)
-            await Task.WhenAll(ids.Select(id => bus.Publish(new Tick { CorrelationId = id, FlowId = flow })));
+            await Task.WhenAll(ids.Select(id => bus.Publish(new Tick { CorrelationId = id, FlowId = flow, Publish = publish })));
     }
 
     private static async Task WaitForTicksAsync(ILoadSagaRepository<CounterState> repository, Guid[] ids, int ticks)

@@ -25,8 +25,8 @@ internal sealed class DurableSagaStore : IAsyncDisposable
         }
         Database = options.Provider switch
         {
-            SagaStoreProvider.Postgres => new PostgresSagaDatabase(options.ConnectionString!),
-            _ => new SqliteSagaDatabase(options.SqliteConnectionString),
+            SagaStoreProvider.Postgres => new PostgresSagaDatabase(options.ConnectionString!, options.OutboxLease),
+            _ => new SqliteSagaDatabase(options.SqliteConnectionString, options.OutboxLease),
         };
     }
 
@@ -38,8 +38,16 @@ internal sealed class DurableSagaStore : IAsyncDisposable
 
     public IReadOnlyList<SagaMap> Maps { get; }
 
+    /// <summary>True once the schema is in place; background work waits for it instead of failing every round.</summary>
+    public bool IsReady => _ready is { IsCompletedSuccessfully: true };
+
     public SagaMap? FindMap(string sagaType) =>
         Maps.FirstOrDefault(m => string.Equals(m.Name, sagaType, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a failure to get ready is final (retrying cannot help) rather than the database being away.</summary>
+    public static bool IsFatal(Exception exception) =>
+        exception is SagaStoreSchemaException or SagaStoreFileInUseException
+        || exception.InnerException is SagaStoreSchemaException or SagaStoreFileInUseException;
 
     /// <summary>Creates or upgrades the schema on first use; later calls return at once.</summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken)
@@ -49,8 +57,8 @@ internal sealed class DurableSagaStore : IAsyncDisposable
             return Task.CompletedTask;
         lock (_readyLock)
         {
-            // A failed attempt is retried (the database may come up later), except a schema that is too new, which stays fatal.
-            if (_ready is null || (_ready.IsFaulted && _ready.Exception?.InnerException is not SagaStoreSchemaException) || _ready.IsCanceled)
+            // A failed attempt is retried (the database may come up later), except a fatal one, which stays as it is.
+            if (_ready is null || (_ready.IsFaulted && !IsFatal(_ready.Exception!.InnerException!)) || _ready.IsCanceled)
                 _ready = MigrateAsync(cancellationToken);
             return _ready;
         }
@@ -59,8 +67,8 @@ internal sealed class DurableSagaStore : IAsyncDisposable
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await Database.MigrateAsync(Maps, cancellationToken);
-        _logger.LogInformation("Saga store ready on {Provider} (schema version {Version}) for {SagaTypes}",
-            Database.Provider, SagaDatabase.SchemaVersion, string.Join(", ", Maps.Select(m => m.Name)));
+        _logger.LogInformation("Saga store ready on {Location} (schema version {Version}) for {SagaTypes}",
+            Database.Location, SagaDatabase.SchemaVersion, Maps.Count == 0 ? "no saga types" : string.Join(", ", Maps.Select(m => m.Name)));
     }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();

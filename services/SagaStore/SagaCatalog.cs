@@ -23,7 +23,7 @@ internal sealed class SagaCatalog(DurableSagaStore store) : ISagaCatalog
         var maps = MapsFor(query.SagaType);
         foreach (var map in maps)
         {
-            var rows = await store.Database.ListAsync(map, query.State, query.FlowId,
+            var rows = await store.Database.ListAsync(map, query,
                 maps.Count == 1 ? query.Offset : 0, maps.Count == 1 ? query.Limit + 1 : wanted, cancellationToken);
             records.AddRange(rows.Select(r => ToRecord(map, r)));
         }
@@ -41,7 +41,7 @@ internal sealed class SagaCatalog(DurableSagaStore store) : ISagaCatalog
         await store.EnsureReadyAsync(cancellationToken);
         foreach (var map in MapsFor(sagaType))
         {
-            if (await store.Database.LoadAsync(map, correlationId, cancellationToken) is { } row)
+            if ((await store.Database.LoadAsync(map, correlationId, null, cancellationToken)).Row is { } row)
                 return ToRecord(map, row);
         }
         return null;
@@ -55,6 +55,12 @@ internal sealed class SagaCatalog(DurableSagaStore store) : ISagaCatalog
         foreach (var map in MapsFor(sagaType))
             entries.AddRange(await store.Database.HistoryAsync(map, correlationId, cancellationToken));
         return entries.OrderBy(e => e.Sequence).ToArray();
+    }
+
+    public async Task<OutboxBacklog> OutboxBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        await store.EnsureReadyAsync(cancellationToken);
+        return await store.Database.OutboxBacklogAsync(cancellationToken);
     }
 
     private IReadOnlyList<SagaMap> MapsFor(string? sagaType)
@@ -77,6 +83,7 @@ internal sealed class SagaCatalog(DurableSagaStore store) : ISagaCatalog
         FinishedAt = row.FinishedAt,
         DeadlineAt = row.DeadlineAt,
         DeadlineEvent = row.DeadlineEvent is null ? null : row.DeadlineEvent.Split(',')[0].Split('.')[^1],
+        DeadlineError = row.DeadlineError,
         Data = row.Data,
     };
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using MassTransit;
 using Mlops.SagaStore.Hosting;
 using Mlops.SagaStore.Repository;
@@ -7,8 +6,8 @@ namespace Mlops.SagaStore;
 
 /// <summary>
 /// Deadlines for sagas on the durable repository: the store keeps the deadline with the instance and the service's
-/// sweeper publishes the timeout event (with the saga's CorrelationId, and FlowId when it has one) once it passes.
-/// Each transition that sets a deadline replaces the previous one; finishing the saga clears it.
+/// sweeper publishes the timeout event (with the saga's CorrelationId, its FlowId, DeadlineAt and OccurredAt) through the
+/// outbox once it passes. Each transition that sets a deadline replaces the previous one; finishing the saga clears it.
 /// </summary>
 public static class SagaDeadlineExtensions
 {
@@ -91,14 +90,10 @@ public static class SagaDeadlineExtensions
         return TimeoutEventType(typeof(TTimeout));
     }
 
+    // Checked when the state machine is built: a type the sweeper cannot build must never reach a stored deadline.
     private static string TimeoutEventType(Type type)
     {
-        var correlationId = type.GetProperty(nameof(ISaga.CorrelationId), BindingFlags.Public | BindingFlags.Instance);
-        if (correlationId?.PropertyType != typeof(Guid) || correlationId.SetMethod is null)
-        {
-            throw new ArgumentException(
-                $"{type.Name} cannot be a deadline event: it needs a settable (or init) Guid CorrelationId property for the sweeper to fill in.");
-        }
+        TimeoutMessageFactory.EnsureBuildable(type);
         return TimeoutMessageFactory.TypeName(type);
     }
 }

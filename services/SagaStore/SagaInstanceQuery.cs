@@ -9,6 +9,8 @@ public sealed record SagaInstanceQuery
     public string? SagaType { get; init; }
     public string? State { get; init; }
     public string? FlowId { get; init; }
+    /// <summary>Only instances whose deadline was quarantined (see <see cref="SagaInstanceRecord.DeadlineError"/>).</summary>
+    public bool QuarantinedDeadlines { get; init; }
     public int Offset { get; init; }
     public int Limit { get; init; } = 50;
 }

@@ -19,6 +19,12 @@ public sealed record SagaInstanceRecord
     /// <summary>Name of the message the sweeper publishes when <see cref="DeadlineAt"/> passes.</summary>
     public string? DeadlineEvent { get; init; }
 
+    /// <summary>
+    /// Set when the instance's deadline was quarantined: its timeout message could not be built (the time, the event type
+    /// and the error). The deadline no longer fires; the saga's next deadline change clears this.
+    /// </summary>
+    public string? DeadlineError { get; init; }
+
     /// <summary>The saga state as its JSON document.</summary>
     public required string Data { get; init; }
 }

@@ -13,9 +13,9 @@ internal sealed class SagaStoreHealthCheck(DurableSagaStore store) : IHealthChec
             await store.Database.PingAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{store.Database.Provider} saga store is reachable");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"{store.Database.Provider} saga store is not usable: {ex.Message}", ex);
+            return HealthCheckResult.Unhealthy($"{store.Database.Provider} saga store at {store.Database.Location} is not usable: {ex.Message}", ex);
         }
     }
 }

@@ -18,8 +18,35 @@ public sealed class SagaStoreOptions
     /// <summary><c>SagaStore:DataDirectory</c>: where Sqlite keeps <c>sagas.db</c>.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary><c>SagaStore:KeepFinishedFor</c>: age after which finished instances and their history are purged; null keeps them.</summary>
-    public TimeSpan? KeepFinishedFor { get; set; }
+    /// <summary>
+    /// <c>SagaStore:KeepFinishedFor</c>: age after which finished instances and their history are purged (default 30 days);
+    /// null keeps them. Until then a duplicate trigger lands on the finished instance and starts nothing.
+    /// </summary>
+    public TimeSpan? KeepFinishedFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary><c>SagaStore:InboxKeepFor</c>: how long consumed message ids (and outbox API records) are kept to recognise redeliveries.</summary>
+    public TimeSpan InboxKeepFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary><c>SagaStore:OutboxKeepDeliveredFor</c>: how long delivered outbox rows stay for inspection before they are cleaned.</summary>
+    public TimeSpan OutboxKeepDeliveredFor { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// <c>SagaStore:OutboxLease</c>: how long the process that committed (or claimed) outbox messages has to deliver them
+    /// before any dispatcher may take them over; also the wait before messages left by a crash are delivered.
+    /// </summary>
+    public TimeSpan OutboxLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>SagaStore:OutboxDispatchInterval</c>: how often the dispatcher looks for messages nobody delivered.</summary>
+    public TimeSpan OutboxDispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>SagaStore:OutboxBatchSize</c>: outbox transactions claimed per dispatch round.</summary>
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// <c>SagaStore:Testing:CrashAt</c>: test equipment only. <c>after-commit</c> kills the process right after a transaction
+    /// with outbox messages commits; <c>during-delivery</c> right after its first message is confirmed by the broker.
+    /// </summary>
+    public SagaStoreCrashPoint? CrashAt { get; set; }
 
     /// <summary><c>SagaStore:SweepInterval</c>: how often passed deadlines are looked for.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -53,15 +80,29 @@ public sealed class SagaStoreOptions
             options.ConnectionString = connectionString;
         if (section[nameof(DataDirectory)] is { Length: > 0 } dataDirectory)
             options.DataDirectory = dataDirectory;
-        options.KeepFinishedFor = ReadTimeSpan(section, prefix, nameof(KeepFinishedFor), errors) ?? options.KeepFinishedFor;
+        if (section[nameof(KeepFinishedFor)] is { } keep && keep.Trim().Length == 0)
+            options.KeepFinishedFor = null;
+        else
+            options.KeepFinishedFor = ReadTimeSpan(section, prefix, nameof(KeepFinishedFor), errors) ?? options.KeepFinishedFor;
+        options.InboxKeepFor = ReadTimeSpan(section, prefix, nameof(InboxKeepFor), errors) ?? options.InboxKeepFor;
+        options.OutboxKeepDeliveredFor = ReadTimeSpan(section, prefix, nameof(OutboxKeepDeliveredFor), errors) ?? options.OutboxKeepDeliveredFor;
+        options.OutboxLease = ReadTimeSpan(section, prefix, nameof(OutboxLease), errors) ?? options.OutboxLease;
+        options.OutboxDispatchInterval = ReadTimeSpan(section, prefix, nameof(OutboxDispatchInterval), errors) ?? options.OutboxDispatchInterval;
         options.SweepInterval = ReadTimeSpan(section, prefix, nameof(SweepInterval), errors) ?? options.SweepInterval;
         options.PurgeInterval = ReadTimeSpan(section, prefix, nameof(PurgeInterval), errors) ?? options.PurgeInterval;
-        if (section[nameof(SweepBatchSize)] is { Length: > 0 } batch)
+        options.SweepBatchSize = ReadInt(section, prefix, nameof(SweepBatchSize), errors) ?? options.SweepBatchSize;
+        options.OutboxBatchSize = ReadInt(section, prefix, nameof(OutboxBatchSize), errors) ?? options.OutboxBatchSize;
+        // Read only when set: a production configuration never carries it.
+        if (section["Testing:CrashAt"] is { Length: > 0 } crash)
         {
-            if (int.TryParse(batch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
-                options.SweepBatchSize = size;
-            else
-                errors.Add($"{prefix}{nameof(SweepBatchSize)} is '{batch}'; expected a whole number.");
+            options.CrashAt = crash.Trim().ToLowerInvariant() switch
+            {
+                "after-commit" => SagaStoreCrashPoint.AfterCommit,
+                "during-delivery" => SagaStoreCrashPoint.DuringDelivery,
+                _ => null,
+            };
+            if (options.CrashAt is null)
+                errors.Add($"{prefix}Testing:CrashAt is '{crash}'; expected after-commit or during-delivery.");
         }
 
         errors.AddRange(options.Validate().Select(e => prefix + e));
@@ -88,7 +129,29 @@ public sealed class SagaStoreOptions
             errors.Add($"{nameof(PurgeInterval)} must be positive.");
         if (SweepBatchSize is < 1 or > 10_000)
             errors.Add($"{nameof(SweepBatchSize)} must be between 1 and 10000.");
+        if (OutboxBatchSize is < 1 or > 10_000)
+            errors.Add($"{nameof(OutboxBatchSize)} must be between 1 and 10000.");
+        if (InboxKeepFor <= TimeSpan.Zero)
+            errors.Add($"{nameof(InboxKeepFor)} must be positive.");
+        if (OutboxKeepDeliveredFor < TimeSpan.Zero)
+            errors.Add($"{nameof(OutboxKeepDeliveredFor)} must not be negative.");
+        if (OutboxLease <= TimeSpan.Zero)
+            errors.Add($"{nameof(OutboxLease)} must be positive.");
+        if (OutboxDispatchInterval <= TimeSpan.Zero)
+            errors.Add($"{nameof(OutboxDispatchInterval)} must be positive.");
+        if (CrashAt is { } crash && !Enum.IsDefined(crash))
+            errors.Add("Testing:CrashAt must be after-commit or during-delivery.");
         return errors;
+    }
+
+    private static int? ReadInt(IConfiguration section, string prefix, string key, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+            return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            return value;
+        errors.Add($"{prefix}{key} is '{text}'; expected a whole number.");
+        return null;
     }
 
     private static TimeSpan? ReadTimeSpan(IConfiguration section, string prefix, string key, List<string> errors)

@@ -8,8 +8,9 @@ using Mlops.SagaStore.Tests.Sagas;
 namespace Mlops.SagaStore.Tests;
 
 /// <summary>
-/// One service instance for tests: the rollout saga on the durable repository, the store's hosted services, and a bus
-/// (in-memory, or a RabbitMQ vhost when several hosts must share one broker).
+/// One service instance for tests: the rollout saga on the durable repository and a consumer downstream of it, both behind
+/// the store's outbox and inbox as the service pipeline puts them, the store's hosted services, and a bus (in-memory, or a
+/// RabbitMQ vhost when several hosts must share one broker).
 /// </summary>
 public sealed class SagaHost : IAsyncDisposable
 {
@@ -25,40 +26,18 @@ public sealed class SagaHost : IAsyncDisposable
 
     public ISagaCatalog Catalog => _provider.GetRequiredService<ISagaCatalog>();
 
+    public ISagaStoreOutbox Outbox => _provider.GetRequiredService<ISagaStoreOutbox>();
+
     public RolloutInterference Interference => _provider.GetRequiredService<RolloutInterference>();
+
+    /// <summary>What the consumer downstream of the saga received.</summary>
+    public RolloutLedger Ledger => _provider.GetRequiredService<RolloutLedger>();
 
     public IServiceProvider Services => _provider;
 
-    public static async Task<SagaHost> StartAsync(SagaStoreOptions options, Uri? rabbitMq = null, bool retryConflicts = true)
+    public static async Task<SagaHost> StartAsync(SagaStoreOptions options, Uri? rabbitMq = null, bool retryConflicts = true, bool outbox = true)
     {
-        var services = new ServiceCollection();
-        // MassTransit keeps the first logger factory it sees in a static; a factory owned by a disposed host would break the next host.
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddLogging();
-        services.AddSagaStore(options);
-        services.AddSingleton<RolloutInterference>();
-        services.AddMassTransitTestHarness(x =>
-        {
-            x.SetKebabCaseEndpointNameFormatter();
-            x.AddSagaStateMachine<RolloutStateMachine, RolloutState>((_, saga) =>
-                {
-                    // Only conflicts are retried: any other failure must reach the history and the fault, not be hidden.
-                    if (retryConflicts)
-                        saga.UseMessageRetry(r => r.Immediate(200).Handle<ConcurrencyException>());
-                })
-                .Endpoint(e => e.ConcurrentMessageLimit = 8)
-                .DurableRepository();
-            if (rabbitMq is not null)
-            {
-                x.UsingRabbitMq((context, bus) =>
-                {
-                    bus.Host(rabbitMq);
-                    bus.ConfigureEndpoints(context);
-                });
-            }
-        });
-        var provider = services.BuildServiceProvider(validateScopes: true);
-        var host = new SagaHost(provider);
+        var host = Build(options, rabbitMq, retryConflicts, outbox);
         try
         {
             await host.Harness.Start();
@@ -69,6 +48,44 @@ public sealed class SagaHost : IAsyncDisposable
             throw;
         }
         return host;
+    }
+
+    /// <summary>A host whose bus and hosted services are not started: what it commits stays in the store for others to deliver.</summary>
+    public static SagaHost Build(SagaStoreOptions options, Uri? rabbitMq = null, bool retryConflicts = true, bool outbox = true)
+    {
+        var services = new ServiceCollection();
+        // MassTransit keeps the first logger factory it sees in a static; a factory owned by a disposed host would break the next host.
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddLogging();
+        services.AddSagaStore(options);
+        services.AddSingleton<RolloutInterference>();
+        services.AddSingleton<RolloutLedger>();
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            // As the service pipeline does: retries around the outbox, so each retry is a new attempt at the whole transaction.
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                // Only conflicts are retried: any other failure must reach the history and the fault, not be hidden.
+                if (retryConflicts)
+                    endpoint.UseMessageRetry(r => r.Immediate(200).Handle<ConcurrencyException>());
+                if (outbox)
+                    endpoint.UseSagaStoreOutbox(context);
+            });
+            x.AddSagaStateMachine<RolloutStateMachine, RolloutState>()
+                .Endpoint(e => e.ConcurrentMessageLimit = 8)
+                .DurableRepository();
+            x.AddConsumer<RolloutAdvancedConsumer>();
+            if (rabbitMq is not null)
+            {
+                x.UsingRabbitMq((context, bus) =>
+                {
+                    bus.Host(rabbitMq);
+                    bus.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return new SagaHost(services.BuildServiceProvider(validateScopes: true));
     }
 
     public Task PublishAsync<T>(T message, Guid? messageId = null)
@@ -88,6 +105,11 @@ public sealed class SagaHost : IAsyncDisposable
             $"rollout {correlationId} in state {state} (last seen: {found?.State ?? "missing"})", timeout);
         return found!;
     }
+
+    /// <summary>Waits until the harness saw <paramref name="count"/> messages of type <typeparamref name="T"/> consumed.</summary>
+    public Task ConsumedAsync<T>(Func<T, bool> which, int count, string what)
+        where T : class =>
+        Mlops.Testing.Eventually.HoldsAsync(() => Harness.Consumed.Select<T>().Count(c => which(c.Context.Message)) >= count, what);
 
     public async ValueTask DisposeAsync()
     {

@@ -167,10 +167,10 @@ public abstract class SagaStoreContract
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.PublishAsync(start)));
 
-        await Eventually.HoldsAsync(async () => (await host.Catalog.HistoryAsync(id)).Count == 4, "four start events handled");
-        var history = await host.Catalog.HistoryAsync(id);
-        Assert.Single(history, h => h.FromState is null);
-        Assert.All(history, h => Assert.Null(h.Error));
+        await host.ConsumedAsync<StartRollout>(m => m.CorrelationId == id, 4, "four start events handled");
+        var created = Assert.Single(await host.Catalog.HistoryAsync(id));
+        Assert.Equal((null, "RollingOut"), (created.FromState, created.ToState));
+        Assert.Equal(1, (await host.Catalog.FindAsync(id))!.Version);
         Assert.Empty(host.Harness.Published.Select<Fault<StartRollout>>());
     }
 
@@ -183,12 +183,12 @@ public abstract class SagaStoreContract
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.PublishAsync(new AdoptRollout { CorrelationId = id, ModelName = "adopted" })));
 
-        await Eventually.HoldsAsync(async () => (await host.Catalog.HistoryAsync(id)).Count == 4, "four adopt events handled");
-        var history = await host.Catalog.HistoryAsync(id);
-        Assert.Single(history, h => h.FromState != "RollingOut" && h.ToState == "RollingOut");
-        Assert.All(history, h => Assert.Null(h.Error));
+        await host.ConsumedAsync<AdoptRollout>(m => m.CorrelationId == id, 4, "four adopt events handled");
+        var adopted = Assert.Single(await host.Catalog.HistoryAsync(id));
+        Assert.Equal("RollingOut", adopted.ToState);
         Assert.Empty(host.Harness.Published.Select<Fault<AdoptRollout>>());
-        Assert.Equal(5, (await host.Catalog.FindAsync(id))!.Version);
+        // Version 1 is the pre-insert, 2 the transition; the three later adopts changed nothing.
+        Assert.Equal(2, (await host.Catalog.FindAsync(id))!.Version);
     }
 
     [Fact]
@@ -221,6 +221,22 @@ public abstract class SagaStoreContract
 
         Assert.Contains("RolloutState.Note", refused.Message, StringComparison.Ordinal);
         Assert.Contains("[SagaIndex]", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CorrelateBy_that_pins_no_indexed_column_to_a_value_is_refused_instead_of_scanning()
+    {
+        await using var db = await NewDatabaseAsync();
+        await using var host = await SagaHost.StartAsync(db.Options());
+        var repository = host.Services.GetRequiredService<IQuerySagaRepository<RolloutState>>();
+
+        var different = await Assert.ThrowsAsync<NotSupportedException>(() => repository.Find(new SagaQuery<RolloutState>(x => x.ModelName != "a")));
+        var either = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == "a" || x.CurrentState != "Final")));
+        var unset = await Assert.ThrowsAsync<NotSupportedException>(() => repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == null)));
+
+        Assert.All(new[] { different, either, unset }, e => Assert.Contains("would scan the table", e.Message, StringComparison.Ordinal));
+        Assert.Empty(await repository.Find(new SagaQuery<RolloutState>(x => x.ModelName == "a" && x.CurrentState != "Final")));
     }
 
     [Fact]
@@ -264,6 +280,9 @@ public abstract class SagaStoreContract
         Assert.Contains("registry said no", failure.Error, StringComparison.Ordinal);
         var record = await host.Catalog.FindAsync(id);
         Assert.Equal(("RollingOut", 1), (record!.State, record.Version));
+        // It published before it failed: the rolled-back transaction delivers nothing.
+        Assert.Empty(host.Ledger.For(id));
+        Assert.Equal(0, (await host.Catalog.OutboxBacklogAsync()).Pending);
     }
 
     [Fact]
@@ -298,13 +317,14 @@ public abstract class SagaStoreContract
     }
 
     [Fact]
-    public async Task A_deadline_is_published_once_with_correlation_and_flow_even_with_two_sweepers()
+    public async Task A_deadline_fires_once_with_correlation_flow_and_time_even_with_two_sweepers()
     {
         const int sagas = 10;
         await using var db = await NewDatabaseAsync();
         await using var first = await SagaHost.StartAsync(db.Options());
         await using var second = await SagaHost.StartAsync(db.Options());
         var flow = Guid.NewGuid();
+        var before = DateTimeOffset.UtcNow;
 
         var ids = new List<Guid>();
         for (var i = 0; i < sagas; i++)
@@ -315,10 +335,11 @@ public abstract class SagaStoreContract
         await Eventually.HoldsAsync(async () => (await first.Catalog.ListAsync(new SagaInstanceQuery { FlowId = flow.ToString() }))
             .Items.All(r => r.DeadlineAt is null), "every deadline claimed");
 
-        var published = first.Harness.Published.Select<RolloutTimedOut>().Concat(second.Harness.Published.Select<RolloutTimedOut>())
-            .Select(p => p.Context.Message).ToList();
-        Assert.Equal(ids.Order(), published.Select(m => m.CorrelationId).Order());
-        Assert.All(published, m => Assert.Equal(flow, m.FlowId));
+        var fired = first.Harness.Consumed.Select<RolloutTimedOut>().Concat(second.Harness.Consumed.Select<RolloutTimedOut>())
+            .Select(c => c.Context.Message).Where(m => ids.Contains(m.CorrelationId)).ToList();
+        Assert.Equal(ids.Order(), fired.Select(m => m.CorrelationId).Order());
+        Assert.All(fired, m => Assert.Equal(flow, m.FlowId));
+        Assert.All(fired, m => Assert.InRange(m.OccurredAt, before, DateTimeOffset.UtcNow));
         foreach (var id in ids)
             Assert.Single(await first.Catalog.HistoryAsync(id), h => h.Event == "RolloutTimedOut");
     }
@@ -337,7 +358,7 @@ public abstract class SagaStoreContract
         await host.InStateAsync(later, "Expired");
 
         Assert.Equal("Waiting", (await host.Catalog.FindAsync(paused))!.State);
-        Assert.DoesNotContain(host.Harness.Published.Select<RolloutTimedOut>(), p => p.Context.Message.CorrelationId == paused);
+        Assert.DoesNotContain(host.Harness.Consumed.Select<RolloutTimedOut>(), c => c.Context.Message.CorrelationId == paused);
     }
 
     [Fact]

@@ -41,9 +41,9 @@ public sealed class When_a_rollout_waits_past_its_deadline : IAsyncLifetime, IAs
     }
 
     [Fact]
-    public async Task Should_publish_the_timeout_with_the_saga_correlation_and_flow()
+    public async Task Should_deliver_the_timeout_with_the_saga_correlation_and_flow()
     {
-        Assert.True(await _host.Harness.Published.Any<RolloutTimedOut>(
+        Assert.True(await _host.Harness.Consumed.Any<RolloutTimedOut>(
             x => x.Context.Message.CorrelationId == _id && x.Context.Message.FlowId == _flowId));
     }
 

@@ -5,23 +5,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mlops.SagaStore.Mapping;
+using Mlops.SagaStore.Outbox;
 using Mlops.SagaStore.Storage;
 
 namespace Mlops.SagaStore.Hosting;
 
 /// <summary>
-/// Publishes each saga's timeout event when its deadline passes. Deadlines are claimed in the database, so with several
-/// replicas each one is published by one sweeper, and deadlines set before a restart fire after it.
+/// Publishes each saga's timeout event when its deadline passes, through the outbox: the timeout is written in the same
+/// transaction that clears the deadline, then delivered. Deadlines are claimed in the database (SKIP LOCKED on PostgreSQL),
+/// and the message id comes from (saga, deadline), so with several sweepers, or a crash mid-sweep, the saga's inbox lets
+/// each deadline change the saga at most once. A deadline whose message cannot be built is quarantined, not retried.
 /// </summary>
 internal sealed class DeadlineSweeper : BackgroundService
 {
     private readonly DurableSagaStore _store;
+    private readonly OutboxDispatcher _dispatcher;
     private readonly IServiceProvider _services;
     private readonly ILogger<DeadlineSweeper> _logger;
 
-    public DeadlineSweeper(DurableSagaStore store, IServiceProvider services, ILogger<DeadlineSweeper> logger)
+    public DeadlineSweeper(DurableSagaStore store, OutboxDispatcher dispatcher, IServiceProvider services, ILogger<DeadlineSweeper> logger)
     {
         _store = store;
+        _dispatcher = dispatcher;
         _services = services;
         _logger = logger;
     }
@@ -33,6 +38,9 @@ internal sealed class DeadlineSweeper : BackgroundService
         using var timer = new PeriodicTimer(_store.Options.SweepInterval, _store.Time);
         do
         {
+            // The initializer reports an unreachable store once; sweeping meanwhile would only repeat it every second.
+            if (!_store.IsReady)
+                continue;
             try
             {
                 await SweepAsync(stoppingToken);
@@ -47,39 +55,49 @@ internal sealed class DeadlineSweeper : BackgroundService
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        await _store.EnsureReadyAsync(cancellationToken);
-        var bus = _services.GetService<IBus>();
-        if (bus is null)
+        if (_services.GetService<IBus>() is not { } bus)
             return;
         foreach (var map in _store.Maps)
         {
-            int fired;
+            int claimed;
             do
             {
-                fired = await _store.Database.FireDueDeadlinesAsync(map, _store.Time.GetUtcNow(), _store.Options.SweepBatchSize,
-                    deadline => PublishAsync(bus, map, deadline, cancellationToken), cancellationToken);
+                var now = _store.Time.GetUtcNow();
+                var firings = await _store.Database.FireDueDeadlinesAsync(map, now, _store.Options.SweepBatchSize,
+                    deadline => BuildAsync(bus, map, deadline, now, cancellationToken), cancellationToken);
+                claimed = firings.Count;
+                foreach (var firing in firings)
+                {
+                    if (firing.Timeout is { } timeout)
+                    {
+                        _dispatcher.Deliver(timeout);
+                        _logger.LogInformation("Deadline of {SagaType} {CorrelationId} passed; {EventType} is in the outbox",
+                            map.Name, firing.Deadline.CorrelationId, timeout.Messages[0].MessageType.Split(';')[0]);
+                    }
+                    else
+                    {
+                        _logger.LogError("Quarantined the deadline of {SagaType} {CorrelationId}: {Error}. The other deadlines fire as usual; " +
+                            "the saga's next deadline change lifts the quarantine", map.Name, firing.Deadline.CorrelationId, firing.Error);
+                    }
+                }
             }
-            while (fired == _store.Options.SweepBatchSize && !cancellationToken.IsCancellationRequested);
+            while (claimed == _store.Options.SweepBatchSize && !cancellationToken.IsCancellationRequested);
         }
     }
 
-    private async Task PublishAsync(IBus bus, SagaMap map, DueDeadline deadline, CancellationToken cancellationToken)
+    private async Task<OutboxBatch> BuildAsync(IBus bus, SagaMap map, DueDeadline deadline, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var type = TimeoutMessageFactory.Resolve(deadline.EventType);
-        if (type is null)
-        {
-            // Retrying cannot make a missing type appear; dropping the deadline keeps the sweep from stalling on it.
-            _logger.LogError("Dropped the deadline of {SagaType} {CorrelationId}: its event type {EventType} is not known to this build",
-                map.Name, deadline.CorrelationId, deadline.EventType);
-            return;
-        }
-        var message = TimeoutMessageFactory.Create(type, deadline);
+        var type = TimeoutMessageFactory.Resolve(deadline.EventType)
+            ?? throw new InvalidOperationException($"the event type {deadline.EventType} is not known to this build");
+        TimeoutMessageFactory.EnsureBuildable(type);
+        var message = TimeoutMessageFactory.Create(type, deadline, now);
+        var capture = new OutboxCapture(bus, _services);
         var messageId = MessageIdOf(deadline);
-        await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = messageId), cancellationToken);
-        _logger.LogInformation("Deadline of {SagaType} {CorrelationId} passed; published {EventType}", map.Name, deadline.CorrelationId, type.Name);
+        await capture.Publisher.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = messageId), cancellationToken);
+        return new OutboxBatch($"deadline of {map.Name}", capture.Messages.ToArray());
     }
 
-    // The same deadline always yields the same message id, so a consumer can tell a republished timeout from a new one.
+    // The same deadline always yields the same message id, so the saga's inbox takes a repeated timeout as a duplicate.
     private static Guid MessageIdOf(DueDeadline deadline)
     {
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{deadline.CorrelationId:N}/{deadline.DeadlineAt.UtcTicks}/{deadline.EventType}"));

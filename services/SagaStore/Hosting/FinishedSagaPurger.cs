@@ -3,7 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Mlops.SagaStore.Hosting;
 
-/// <summary>Deletes finished saga instances and their history once they are older than <c>SagaStore:KeepFinishedFor</c>.</summary>
+/// <summary>
+/// Cleans the store every <c>SagaStore:PurgeInterval</c>: finished saga instances (with their history) older than
+/// <c>KeepFinishedFor</c>, inbox rows and outbox API records older than <c>InboxKeepFor</c>, and outbox rows delivered
+/// longer ago than <c>OutboxKeepDeliveredFor</c>.
+/// </summary>
 internal sealed class FinishedSagaPurger : BackgroundService
 {
     private readonly DurableSagaStore _store;
@@ -17,25 +21,34 @@ internal sealed class FinishedSagaPurger : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_store.Options.KeepFinishedFor is not { } keep || _store.Maps.Count == 0)
-            return;
-        using var timer = new PeriodicTimer(_store.Options.PurgeInterval, _store.Time);
+        var options = _store.Options;
+        using var timer = new PeriodicTimer(options.PurgeInterval, _store.Time);
         do
         {
+            if (!_store.IsReady)
+                continue;
             try
             {
-                await _store.EnsureReadyAsync(stoppingToken);
-                var before = _store.Time.GetUtcNow() - keep;
-                foreach (var map in _store.Maps)
+                var now = _store.Time.GetUtcNow();
+                if (options.KeepFinishedFor is { } keep)
                 {
-                    var purged = await _store.Database.PurgeFinishedAsync(map, before, stoppingToken);
-                    if (purged > 0)
-                        _logger.LogInformation("Purged {Count} {SagaType} instances finished before {Before}", purged, map.Name, before);
+                    foreach (var map in _store.Maps)
+                    {
+                        var purged = await _store.Database.PurgeFinishedAsync(map, now - keep, stoppingToken);
+                        if (purged > 0)
+                            _logger.LogInformation("Purged {Count} {SagaType} instances finished before {Before}", purged, map.Name, now - keep);
+                    }
+                }
+                var cleaned = await _store.Database.CleanupAsync(now - options.InboxKeepFor, now - options.OutboxKeepDeliveredFor, stoppingToken);
+                if (cleaned.InboxRows + cleaned.Records + cleaned.OutboxRows > 0)
+                {
+                    _logger.LogInformation("Cleaned {Inbox} inbox rows, {Records} outbox API records and {Outbox} delivered outbox rows",
+                        cleaned.InboxRows, cleaned.Records, cleaned.OutboxRows);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                _logger.LogError(ex, "Purging finished sagas failed; retrying in {Interval}", _store.Options.PurgeInterval);
+                _logger.LogError(ex, "Cleaning the saga store failed; retrying in {Interval}", options.PurgeInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -4,8 +4,9 @@ using System.Reflection;
 namespace Mlops.SagaStore.Mapping;
 
 /// <summary>
-/// Turns a CorrelateBy filter into SQL over the stored columns. Only columns are accepted, never the JSON document,
-/// so a correlation that would scan every row is refused when the message arrives instead of slowing the service down.
+/// Turns a CorrelateBy filter into SQL over the stored columns. Only columns are accepted, never the JSON document, and the
+/// filter must pin at least one column to a value in every alternative (an index lookup), so a correlation that would scan
+/// every row is refused when the message arrives instead of slowing the service down. Reads are bounded by a LIMIT too.
 /// </summary>
 internal sealed class SagaFilterTranslator
 {
@@ -18,6 +19,8 @@ internal sealed class SagaFilterTranslator
     {
         var translator = new SagaFilterTranslator(map);
         var where = translator.Visit(filter.Body);
+        if (!IsLookup(filter.Body))
+            throw translator.Unsupported($"'{filter.Body}' compares no indexed column with a value (== a value, in every || branch), so it would scan the table");
         return new SqlFilter(where, translator._parameters);
     }
 
@@ -39,6 +42,35 @@ internal sealed class SagaFilterTranslator
                 return constant ? "1 = 1" : "1 = 0";
             default:
                 throw Unsupported($"the expression '{node}' is not a comparison of a stored column with a value");
+        }
+    }
+
+    // True when every row the filter matches must have some column equal to a given non-null value, which an index answers.
+    private static bool IsLookup(Expression node)
+    {
+        node = StripConvert(node);
+        return node switch
+        {
+            BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.And } and => IsLookup(and.Left) || IsLookup(and.Right),
+            BinaryExpression { NodeType: ExpressionType.OrElse or ExpressionType.Or } or => IsLookup(or.Left) && IsLookup(or.Right),
+            BinaryExpression { NodeType: ExpressionType.Equal } equal => !IsNullConstant(equal.Left) && !IsNullConstant(equal.Right)
+                && !(IsOnSaga(StripConvert(equal.Left)) && IsOnSaga(StripConvert(equal.Right))) && HasValue(equal),
+            _ => false,
+        };
+    }
+
+    private static bool IsNullConstant(Expression node) => StripConvert(node) is ConstantExpression { Value: null };
+
+    private static bool HasValue(BinaryExpression equal)
+    {
+        var value = IsOnSaga(StripConvert(equal.Left)) ? equal.Right : equal.Left;
+        try
+        {
+            return Evaluate(StripConvert(value)) is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -16,8 +16,9 @@ internal sealed class DurableSagaQueryContext<TSaga> : BasePipeContext, LoadSaga
         _session = session;
     }
 
-    public async Task<TSaga> Load(Guid correlationId) => (await _session.LoadAsync(correlationId))!;
+    // Finished instances too: ops and tests read them like any other.
+    public async Task<TSaga> Load(Guid correlationId) => (await _session.LoadAsync(correlationId)).Instance!;
 
     public async Task<SagaRepositoryQueryContext<TSaga>> Query(ISagaQuery<TSaga> query, CancellationToken cancellationToken = default) =>
-        new LoadedSagaRepositoryQueryContext<TSaga>(this, await _session.QueryAsync(query));
+        new LoadedSagaRepositoryQueryContext<TSaga>(this, (await _session.QueryAsync(query)).Select(f => f.Instance));
 }

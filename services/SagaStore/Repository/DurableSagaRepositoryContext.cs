@@ -9,8 +9,6 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     where TSaga : class, ISaga
     where TMessage : class
 {
-    
-
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly SagaSession<TSaga> _session;
     private readonly ISagaConsumeContextFactory<SagaSession<TSaga>, TSaga> _factory;
@@ -24,6 +22,8 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         _factory = factory;
     }
 
+    public SagaSession<TSaga> Session => _session;
+
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance,
         SagaConsumeContextMode mode)
         where T : class =>
@@ -32,6 +32,7 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance)
     {
         _session.Track(instance, null);
+        _session.Added();
         return _factory.CreateSagaConsumeContext(_session, _consumeContext, instance, SagaConsumeContextMode.Add);
     }
 
@@ -39,14 +40,18 @@ internal sealed class DurableSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     {
         if (!await _session.InsertAsync(instance))
             return null!;
+        _session.Added();
         return await _factory.CreateSagaConsumeContext(_session, _consumeContext, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await _session.LoadAsync(correlationId);
+        var (instance, finished) = await _session.LoadAsync(correlationId);
         if (instance is null)
             return null!;
+        // Returning nothing would let an initiating event start a second instance; the repository acknowledges it instead.
+        if (finished)
+            throw new FinishedSagaException();
         return await _factory.CreateSagaConsumeContext(_session, _consumeContext, instance, SagaConsumeContextMode.Load);
     }
 

@@ -3,10 +3,10 @@ using Mlops.SagaStore.Storage;
 namespace Mlops.SagaStore.Repository;
 
 /// <summary>
-/// A saga instance as one message found it (version, state) and the deadline change its activities asked for.
+/// A saga instance as one message found it (version, state, document) and the deadline change its activities asked for.
 /// It travels as a payload of the saga consume context, which is how deadline activities reach it.
 /// </summary>
-internal sealed class TrackedInstance(Guid correlationId, int? version, string? fromState)
+internal sealed class TrackedInstance(Guid correlationId, int? version, string? fromState, string? document, bool finished)
 {
     private bool _deadlineChanged;
     private DateTimeOffset? _deadlineAt;
@@ -19,6 +19,14 @@ internal sealed class TrackedInstance(Guid correlationId, int? version, string? 
     public int? Version { get; set; } = version;
 
     public string? FromState { get; } = fromState;
+
+    /// <summary>The document as read, serialized the way a write would serialize it, to tell a transition that changed nothing.</summary>
+    public string? Document { get; } = document;
+
+    /// <summary>The instance had finished when it was read.</summary>
+    public bool Finished { get; } = finished;
+
+    public bool DeadlineChanged => _deadlineChanged;
 
     public void SetDeadline(DateTimeOffset at, string eventType) => (_deadlineChanged, _deadlineAt, _deadlineAfter, _deadlineEvent) = (true, at, null, eventType);
 

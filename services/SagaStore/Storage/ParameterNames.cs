@@ -33,6 +33,17 @@ internal sealed class ParameterNames
         Now = prefix + "now";
         Limit = prefix + "limit";
         Offset = prefix + "offset";
+        InboxConsumer = prefix + "inbox_consumer";
+        InboxMessage = prefix + "inbox_message";
+        Available = prefix + "available";
+        Origin = prefix + "origin";
+        MessageCount = prefix + "message_count";
+        Messages = prefix + "messages";
+        Before = prefix + "before";
+        Kind = prefix + "kind";
+        Key = prefix + "key";
+        Value = prefix + "value";
+        DeadlineError = prefix + "deadline_error";
     }
 
     public string Id { get; }
@@ -53,6 +64,17 @@ internal sealed class ParameterNames
     public string Now { get; }
     public string Limit { get; }
     public string Offset { get; }
+    public string InboxConsumer { get; }
+    public string InboxMessage { get; }
+    public string Available { get; }
+    public string Origin { get; }
+    public string MessageCount { get; }
+    public string Messages { get; }
+    public string Before { get; }
+    public string Kind { get; }
+    public string Key { get; }
+    public string Value { get; }
+    public string DeadlineError { get; }
 
     /// <summary>The parameter of the <paramref name="n"/>-th <c>[SagaIndex]</c> column.</summary>
     public string Index(int n) => _prefix + "ix" + n;

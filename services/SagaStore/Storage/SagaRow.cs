@@ -11,4 +11,5 @@ internal sealed record SagaRow(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset? DeadlineAt,
-    string? DeadlineEvent);
+    string? DeadlineEvent,
+    string? DeadlineError);

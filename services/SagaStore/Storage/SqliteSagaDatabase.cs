@@ -1,47 +1,42 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mlops.SagaStore.Mapping;
+using Mlops.SagaStore.Outbox;
 
 namespace Mlops.SagaStore.Storage;
 
 /// <summary>
-/// Saga store in one SQLite file (WAL) for a single replica. Reads use pooled connections; every write goes through one
-/// connection per file in this process, because SQLite admits one writer at a time and queuing here is cheaper than
-/// retrying on SQLITE_BUSY.
+/// Saga store in one SQLite file (WAL, <c>synchronous = FULL</c>) for a single replica. Reads use pooled connections; every
+/// write goes through the file's one writer in this process (<see cref="SqliteStoreFile"/>), which commits waiting writes
+/// together, because SQLite admits one writer at a time and queuing here is cheaper than retrying on SQLITE_BUSY.
 /// </summary>
 internal sealed class SqliteSagaDatabase : SagaDatabase
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterLocks = new(StringComparer.Ordinal);
-
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writerLock;
-    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
-    private SqliteConnection? _writer;
+    private readonly string _file;
+    private readonly Lock _openLock = new();
+    private SqliteStoreFile? _writer;
 
-    public SqliteSagaDatabase(string connectionString)
-        : base(ParameterNames.Prefixed)
+    public SqliteSagaDatabase(string connectionString, TimeSpan outboxLease)
+        : base(ParameterNames.Prefixed, outboxLease)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, Mode = SqliteOpenMode.ReadWriteCreate };
         if (builder.DefaultTimeout < 30)
             builder.DefaultTimeout = 30;
-        var file = Path.GetFullPath(builder.DataSource);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        builder.DataSource = file;
+        _file = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = _file;
         _connectionString = builder.ToString();
-        _writerLock = WriterLocks.GetOrAdd(file, _ => new SemaphoreSlim(1, 1));
     }
 
     public override string Provider => "Sqlite";
 
-    // Every write already runs in an IMMEDIATE transaction, which holds the file's write lock until it commits.
-    protected override string ClaimLock => "";
+    public override string Location => $"file {_file}";
 
     public override async Task MigrateAsync(IReadOnlyCollection<SagaMap> maps, CancellationToken cancellationToken)
     {
-        await WriteAsync(async (connection, transaction) =>
+        await WriteAsync((connection, transaction) =>
         {
             Execute(connection, transaction,
                 "CREATE TABLE IF NOT EXISTS saga_store_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, upgraded_at INTEGER NOT NULL)");
@@ -67,6 +62,32 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
                         CREATE INDEX IF NOT EXISTS saga_history_instance ON saga_history (correlation_id, id);
                         """);
                 }
+                if ((found ?? 0) < 2)
+                {
+                    Execute(connection, transaction, $"""
+                        CREATE TABLE IF NOT EXISTS saga_inbox (
+                            consumer_id TEXT NOT NULL,
+                            message_id TEXT NOT NULL,
+                            received_at INTEGER NOT NULL,
+                            PRIMARY KEY (consumer_id, message_id)) WITHOUT ROWID;
+                        CREATE TABLE IF NOT EXISTS saga_outbox (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            created_at INTEGER NOT NULL,
+                            available_at INTEGER NOT NULL,
+                            origin TEXT NOT NULL,
+                            message_count INTEGER NOT NULL,
+                            delivered INTEGER NOT NULL,
+                            delivered_at INTEGER NULL,
+                            messages TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS saga_store_records (
+                            kind TEXT NOT NULL,
+                            key TEXT NOT NULL,
+                            value TEXT NULL,
+                            recorded_at INTEGER NOT NULL,
+                            PRIMARY KEY (kind, key)) WITHOUT ROWID;
+                        {OutboxIndexes}
+                        """);
+                }
                 Execute(connection, transaction,
                     $"INSERT INTO saga_store_schema (id, version, upgraded_at) VALUES (1, {SchemaVersion}, {Now()}) " +
                     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, upgraded_at = excluded.upgraded_at");
@@ -74,7 +95,6 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
 
             foreach (var map in maps)
                 EnsureTable(connection, transaction, map);
-            await Task.CompletedTask;
             return 0;
         }, cancellationToken);
     }
@@ -93,8 +113,8 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
                 updated_at INTEGER NOT NULL,
                 finished_at INTEGER NULL,
                 deadline_at INTEGER NULL,
-                deadline_event TEXT NULL) WITHOUT ROWID;
-            {SagaTableIndexes(t)}
+                deadline_event TEXT NULL,
+                deadline_error TEXT NULL) WITHOUT ROWID;
             """);
 
         var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -104,6 +124,10 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
             while (reader.Read())
                 existing.Add(reader.GetString(0));
         }
+        // Tables of schema version 1 lack the quarantine column.
+        if (!existing.Contains("deadline_error"))
+            Execute(connection, transaction, $"ALTER TABLE {t} ADD COLUMN deadline_error TEXT NULL");
+        Execute(connection, transaction, SagaTableIndexes(t));
 
         foreach (var index in map.Indexes)
         {
@@ -117,69 +141,159 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
         }
     }
 
-    public override Task<bool> InsertAsync(SagaMap map, SagaWrite write, CancellationToken cancellationToken)
+    public override async Task<CommitResult> CommitAsync(StoreCommit commit, CancellationToken cancellationToken)
     {
-        var sql = InsertStatement(map, write);
-        return WriteAsync((connection, transaction) =>
+        if (commit.IsEmpty)
+            return CommitResult.Committed;
+        var available = AvailableAt(commit.At);
+        try
         {
-            var command = WriterCommand(sql, connection, transaction);
-            BindInsert(command, map, write);
-            return Task.FromResult(command.ExecuteNonQuery() > 0);
-        }, cancellationToken);
+            var outboxId = await WriteAsync((connection, transaction) => WriteCommit(commit, available, transaction), cancellationToken);
+            if (commit.Outbox is not null)
+                commit.Outbox.Id = outboxId;
+            return CommitResult.Committed;
+        }
+        catch (CommitRefusedException refused)
+        {
+            return refused.Result;
+        }
     }
 
-    public override Task<bool> UpdateAsync(SagaMap map, SagaWrite write, int expectedVersion, CancellationToken cancellationToken)
+    // Runs inside the group transaction; throwing rolls back this commit's savepoint only.
+    private long WriteCommit(StoreCommit commit, DateTimeOffset available, SqliteTransaction transaction)
     {
-        var sql = UpdateStatement(map, write);
-        return WriteAsync((connection, transaction) =>
+        if (commit.Inbox is { } inbox)
         {
-            var command = WriterCommand(sql, connection, transaction);
-            BindUpdate(command, map, write, expectedVersion);
-            return Task.FromResult(command.ExecuteNonQuery() > 0);
+            var command = _writer!.Command(InsertInboxSql + " ON CONFLICT DO NOTHING", transaction);
+            BindInbox(command, inbox);
+            SetTime(Add(command, Names.At), commit.At);
+            if (command.ExecuteNonQuery() == 0)
+                throw new CommitRefusedException(CommitResult.Duplicate);
+        }
+        foreach (var record in commit.Records)
+        {
+            var command = _writer!.Command(
+                "INSERT INTO saga_store_records (kind, key, value, recorded_at) VALUES (@kind, @key, @value, @at) ON CONFLICT DO NOTHING",
+                transaction);
+            AddText(command, Names.Kind, record.Kind);
+            AddText(command, Names.Key, record.Key);
+            AddText(command, Names.Value, record.Value);
+            SetTime(Add(command, Names.At), commit.At);
+            if (command.ExecuteNonQuery() == 0)
+                throw new CommitRefusedException(CommitResult.Duplicate);
+        }
+        foreach (var staged in commit.Sagas)
+        {
+            var write = _writer!.Command(WriteStatement(staged), transaction);
+            BindStaged(write, staged);
+            if (write.ExecuteNonQuery() == 0)
+                throw new CommitRefusedException(new CommitResult(CommitStatus.Conflict, staged));
+            if (staged.Write.History is { } history)
+            {
+                var append = _writer.Command(AppendHistorySql, transaction);
+                BindAppendHistory(append, staged.Map, staged.Write.CorrelationId, history, staged.Write.At);
+                append.ExecuteNonQuery();
+            }
+        }
+        if (commit.Outbox is not { } batch)
+            return 0;
+        var outbox = _writer!.Command(InsertOutboxSql + " RETURNING id", transaction);
+        SetTime(Add(outbox, Names.At), commit.At);
+        BindOutbox(outbox, batch, available);
+        return (long)outbox.ExecuteScalar()!;
+    }
+
+    public override async Task<bool> InsertAsync(SagaMap map, SagaWrite write, CancellationToken cancellationToken)
+    {
+        var sql = InsertStatement(map);
+        return await WriteAsync((_, transaction) =>
+        {
+            var command = _writer!.Command(sql, transaction);
+            BindInsert(command, map, write);
+            return command.ExecuteNonQuery() > 0;
         }, cancellationToken);
     }
 
     public override Task AppendHistoryAsync(SagaMap map, Guid correlationId, TransitionRecord record, DateTimeOffset at,
         CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) =>
+        WriteAsync((_, transaction) =>
         {
-            var command = WriterCommand(AppendHistorySql, connection, transaction);
+            var command = _writer!.Command(AppendHistorySql, transaction);
             BindAppendHistory(command, map, correlationId, record, at);
-            return Task.FromResult(command.ExecuteNonQuery());
+            return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    public override Task<int> FireDueDeadlinesAsync(SagaMap map, DateTimeOffset now, int limit, Func<DueDeadline, Task> publish,
-        CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            var due = await ClaimDueAsync(connection, transaction, map, now, limit, cancellationToken);
+    public override async Task<IReadOnlyList<DeadlineFiring>> FireDueDeadlinesAsync(SagaMap map, DateTimeOffset now, int limit,
+        Func<DueDeadline, Task<OutboxBatch>> build, CancellationToken cancellationToken)
+    {
+        // One process owns the file, so the claim needs no lock: the guarded clear below lets only one sweep fire a deadline.
+        List<DueDeadline> due;
+        await using (var connection = await OpenReaderAsync(cancellationToken))
+        await using (var claim = Command(connection, ClaimDueSql(map, "")))
+            due = await ReadDueAsync(claim, now, limit, cancellationToken);
+        if (due.Count == 0)
+            return [];
 
-            var published = 0;
-            Exception? failure = null;
-            using var clear = new SqliteCommand(
-                $"UPDATE {map.Table} SET deadline_at = NULL, deadline_event = NULL WHERE correlation_id = @id", connection, transaction);
-            var id = clear.Parameters.Add("@id", SqliteType.Text);
-            foreach (var deadline in due)
+        var firings = await BuildTimeoutsAsync(due, build);
+        var available = AvailableAt(now);
+        return await WriteAsync((_, transaction) =>
+        {
+            var fired = new List<DeadlineFiring>(firings.Count);
+            foreach (var firing in firings)
             {
-                try
+                var clear = _writer!.Command(firing.Error is null ? ClearDeadlineSql(map) : QuarantineDeadlineSql(map), transaction);
+                BindDeadlineGuard(clear, firing.Deadline);
+                if (firing.Error is not null)
+                    BindDeadlineError(clear, firing.Error);
+                // Replaced or already fired by another sweep: its message must not be written a second time.
+                if (clear.ExecuteNonQuery() == 0)
+                    continue;
+                if (firing.Timeout is { } batch)
                 {
-                    await publish(deadline);
+                    var outbox = _writer.Command(InsertOutboxSql + " RETURNING id", transaction);
+                    SetTime(Add(outbox, Names.At), now);
+                    BindOutbox(outbox, batch, available);
+                    batch.Id = (long)outbox.ExecuteScalar()!;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failure = ex;
-                    break;
-                }
-                id.Value = Text(deadline.CorrelationId);
-                clear.ExecuteNonQuery();
-                published++;
+                fired.Add(firing);
             }
-            if (failure is not null)
+            return (IReadOnlyList<DeadlineFiring>)fired;
+        }, cancellationToken);
+    }
+
+    public override Task<IReadOnlyList<ClaimedOutbox>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
+        CancellationToken cancellationToken) =>
+        WriteAsync((_, transaction) =>
+        {
+            var command = _writer!.Command(
+                "UPDATE saga_outbox SET available_at = @available WHERE id IN " +
+                "(SELECT id FROM saga_outbox WHERE delivered_at IS NULL AND available_at <= @now ORDER BY id LIMIT @limit) " +
+                "RETURNING id, origin, delivered, messages", transaction);
+            SetTime(Add(command, Names.Available), leaseUntil);
+            SetTime(Add(command, Names.Now), now);
+            AddInt(command, Names.Limit, limit);
+            using var reader = command.ExecuteReader();
+            var claimed = new List<ClaimedOutbox>();
+            while (reader.Read())
+                claimed.Add(new ClaimedOutbox(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3)));
+            return (IReadOnlyList<ClaimedOutbox>)claimed.OrderBy(c => c.Id).ToList();
+        }, cancellationToken);
+
+    public override Task MarkDeliveredAsync(IReadOnlyList<OutboxProgress> progress, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync((_, transaction) =>
+        {
+            foreach (var step in progress)
             {
-                throw new DeadlinePublishException(
-                    published, $"Publishing the deadline event of {map.Name} failed; it is retried on the next sweep.", failure);
+                var command = _writer!.Command(step.Complete ? MarkCompleteSql : MarkPartialSql, transaction);
+                AddInt(command, Names.MessageCount, step.Delivered);
+                if (step.Complete)
+                    SetTime(Add(command, Names.At), at);
+                var id = Add(command, Names.Id);
+                id.DbType = DbType.Int64;
+                id.Value = step.Id;
+                command.ExecuteNonQuery();
             }
-            return published;
+            return 0;
         }, cancellationToken);
 
     public override Task<int> PurgeFinishedAsync(SagaMap map, DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
@@ -193,25 +307,34 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
             history.ExecuteNonQuery();
             using var instances = new SqliteCommand($"DELETE FROM {map.Table} WHERE finished_at < @before", connection, transaction);
             instances.Parameters.AddWithValue("@before", Ms(finishedBefore));
-            return Task.FromResult(instances.ExecuteNonQuery());
+            return instances.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public override Task<StoreCleanup> CleanupAsync(DateTimeOffset inboxBefore, DateTimeOffset deliveredBefore, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) =>
+        {
+            int Delete(string sql, DateTimeOffset before)
+            {
+                using var command = new SqliteCommand(sql, connection, transaction);
+                command.Parameters.AddWithValue("@before", Ms(before));
+                return command.ExecuteNonQuery();
+            }
+            return new StoreCleanup(
+                Delete("DELETE FROM saga_inbox WHERE received_at < @before", inboxBefore),
+                Delete("DELETE FROM saga_store_records WHERE recorded_at < @before", inboxBefore),
+                Delete("DELETE FROM saga_outbox WHERE delivered_at < @before", deliveredBefore));
         }, cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {
-        await _writerLock.WaitAsync();
-        try
+        SqliteStoreFile? writer;
+        lock (_openLock)
         {
-            foreach (var command in _writerCommands.Values)
-                await command.DisposeAsync();
-            _writerCommands.Clear();
-            if (_writer is not null)
-                await _writer.DisposeAsync();
+            writer = _writer;
             _writer = null;
         }
-        finally
-        {
-            _writerLock.Release();
-        }
+        if (writer is not null)
+            await writer.ReleaseAsync();
     }
 
     protected override async ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -220,11 +343,6 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
-
-    // changes() is the row count of the statement before, so the history line exists only if the write happened.
-    protected override string ThenAppendHistory(string write) =>
-        write + "; " + InsertHistory +
-        "SELECT @saga_type, @id, @at, @event, @from_state, @to_state, @message_id, @error WHERE changes() = 1;";
 
     protected override void SetGuid(DbParameter parameter, Guid? value)
     {
@@ -248,53 +366,23 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
 
     protected override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => FromMs(reader.GetInt64(ordinal));
 
-    /// <summary>Runs <paramref name="work"/> in an IMMEDIATE transaction on the writer connection; rolls back if it throws.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="work"/> on the file's writer, opening (and locking) the file on first use.</summary>
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        await _writerLock.WaitAsync(cancellationToken);
-        try
+        var writer = _writer;
+        if (writer is null)
         {
-            var connection = _writer ??= OpenWriter();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            T result;
-            try
+            lock (_openLock)
             {
-                result = await work(connection, transaction);
+                if (_writer is null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+                    _writer = SqliteStoreFile.Acquire(_file, _connectionString);
+                }
+                writer = _writer;
             }
-            catch (DeadlinePublishException ex)
-            {
-                // Deadlines whose event went out must stay cleared, or the next sweep would publish them twice.
-                transaction.Commit();
-                throw new InvalidOperationException(ex.Message, ex.InnerException);
-            }
-            transaction.Commit();
-            return result;
         }
-        finally
-        {
-            _writerLock.Release();
-        }
-    }
-
-    private SqliteConnection OpenWriter()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-        return connection;
-    }
-
-    private SqliteCommand WriterCommand(string sql, SqliteConnection connection, SqliteTransaction transaction)
-    {
-        // Kept per statement so SQLite compiles each statement once, not on every transition.
-        if (!_writerCommands.TryGetValue(sql, out var command))
-        {
-            command = new SqliteCommand(sql, connection);
-            _writerCommands[sql] = command;
-        }
-        command.Transaction = transaction;
-        command.Parameters.Clear();
-        return command;
+        return writer.WriteAsync(work, cancellationToken);
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
@@ -310,4 +398,10 @@ internal sealed class SqliteSagaDatabase : SagaDatabase
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static string Now() => Ms(DateTimeOffset.UtcNow).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Stops a commit inside the group transaction; only its own savepoint is rolled back.</summary>
+    private sealed class CommitRefusedException(CommitResult result) : Exception(result.Status.ToString())
+    {
+        public CommitResult Result { get; } = result;
+    }
 }

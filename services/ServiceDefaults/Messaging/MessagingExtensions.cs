@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mlops.SagaStore;
+using OpenTelemetry.Metrics;
 
 namespace Mlops.ServiceDefaults.Messaging;
 
@@ -17,6 +18,8 @@ public static class MessagingExtensions
         var broker = RabbitMqSettings.Read(builder.Configuration);
         builder.Services.AddSingleton(broker);
         builder.Services.AddHostedService<BrokerConnectionReporter>();
+        // The store's own counters (ignored duplicates and late messages) go out with MassTransit's on /metrics.
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SagaStoreMetrics.MeterName));
 
         // The process starts and answers health probes while the broker is away; readiness tells.
         builder.Services.Configure<MassTransitHostOptions>(o =>
@@ -58,8 +61,9 @@ public static class MessagingExtensions
     public const int ConcurrencyRetryLimit = 20;
 
     /// <summary>
-    /// Bounded exponential retry of transient errors, then a message scope, then the in-memory
-    /// outbox, so a retried or failed message publishes nothing.
+    /// Bounded exponential retry of transient errors, immediate retries of concurrency conflicts, then a message scope, then
+    /// the saga store's transactional outbox and inbox: what a consumer or saga publishes is committed with its state and
+    /// delivered after the commit, a retried or failed message publishes nothing, and a redelivered one changes nothing.
     /// </summary>
     public static void UseDefaultPipeline(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
     {
@@ -76,6 +80,6 @@ public static class MessagingExtensions
             r.Handle<ConcurrencyException>();
         });
         endpoint.UseMessageScope(context);
-        endpoint.UseInMemoryOutbox(context);
+        endpoint.UseSagaStoreOutbox(context);
     }
 }

@@ -2,7 +2,10 @@ using MassTransit;
 
 namespace Mlops.SagaStore.Tests.Sagas;
 
-/// <summary>A model rollout: waits for completion with a deadline, counts progress, can be paused, fails on request.</summary>
+/// <summary>
+/// A model rollout: waits for completion with a deadline, counts progress (publishing each step), can be paused, fails on
+/// request. It has no Ignore clauses: repeated and late messages are the store's to acknowledge.
+/// </summary>
 public sealed class RolloutStateMachine : MassTransitStateMachine<RolloutState>
 {
     public RolloutStateMachine(RolloutInterference interference)
@@ -17,6 +20,7 @@ public sealed class RolloutStateMachine : MassTransitStateMachine<RolloutState>
             x.SetSagaFactory(m => new RolloutState { CorrelationId = m.Message.CorrelationId });
         });
         Event(() => Progressed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Noted, x => x.CorrelateById(m => m.Message.CorrelationId));
         Event(() => Completed, x => x.CorrelateBy((saga, m) => saga.ModelName == m.Message.ModelName));
         Event(() => Paused, x => x.CorrelateById(m => m.Message.CorrelationId));
         Event(() => Broken, x => x.CorrelateById(m => m.Message.CorrelationId));
@@ -37,14 +41,17 @@ public sealed class RolloutStateMachine : MassTransitStateMachine<RolloutState>
                 .TransitionTo(RollingOut));
 
         During(RollingOut,
-            Ignore(Started),
-            Ignore(Adopted),
             When(Progressed)
-                .Then(context => context.Saga.Progress++),
+                .Then(context => context.Saga.Progress++)
+                .PublishAsync(context => context.Init<RolloutAdvanced>(new { context.Saga.CorrelationId, context.Saga.Progress }),
+                    publish => publish.Headers.Set(RolloutAdvanced.HeaderName, $"step-{publish.Message.Progress}")),
+            When(Noted)
+                .Then(context => context.Saga.Note = context.Message.Note),
             When(Interfered)
                 .ThenAsync(context => interference.InterfereAsync(context.Saga.CorrelationId))
                 .Then(context => context.Saga.Progress++),
             When(Broken)
+                .PublishAsync(context => context.Init<RolloutAdvanced>(new { context.Saga.CorrelationId, Progress = -1 }))
                 .Then(context => throw new InvalidOperationException(context.Message.Reason)),
             When(Paused)
                 .ClearDeadline()
@@ -65,6 +72,7 @@ public sealed class RolloutStateMachine : MassTransitStateMachine<RolloutState>
     public Event<StartRollout> Started { get; private set; } = null!;
     public Event<AdoptRollout> Adopted { get; private set; } = null!;
     public Event<RolloutProgressed> Progressed { get; private set; } = null!;
+    public Event<RolloutNoted> Noted { get; private set; } = null!;
     public Event<RolloutComplete> Completed { get; private set; } = null!;
     public Event<PauseRollout> Paused { get; private set; } = null!;
     public Event<RolloutBroken> Broken { get; private set; } = null!;

@@ -33,6 +33,14 @@ public sealed class PostgresStoreDatabase : StoreDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    public override async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public override async Task<IReadOnlyList<string>> IndexesAsync(string table)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -46,6 +54,14 @@ public sealed class PostgresStoreDatabase : StoreDatabase
             names.Add(reader.GetString(0));
         return names;
     }
+
+    public override Dictionary<string, string?> Settings() => new()
+    {
+        ["SagaStore:Provider"] = "Postgres",
+        ["SagaStore:ConnectionString"] = ConnectionString,
+    };
+
+    public override string PastTimeLiteral => "'2000-01-01T00:00:00Z'::timestamptz";
 
     public override string IdLiteral(Guid id) => $"'{id:D}'::uuid";
 

@@ -20,6 +20,14 @@ public sealed class SqliteStoreDatabase : StoreDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    public override async Task<long> CountAsync(string table)
+    {
+        await using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public override async Task<IReadOnlyList<string>> IndexesAsync(string table)
     {
         await using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");
@@ -32,6 +40,14 @@ public sealed class SqliteStoreDatabase : StoreDatabase
             names.Add(reader.GetString(0));
         return names;
     }
+
+    public override Dictionary<string, string?> Settings() => new()
+    {
+        ["SagaStore:Provider"] = "Sqlite",
+        ["SagaStore:DataDirectory"] = _directory,
+    };
+
+    public override string PastTimeLiteral => "1";
 
     public override string IdLiteral(Guid id) => $"'{id:D}'";
 
