@@ -99,6 +99,11 @@ public class ServingCluster : IAsyncLifetime
         await StartHostAsync();
     }
 
+    /// <summary>The promoter's settings for this sandbox (clients, timings, policies), without the broker and the store.</summary>
+    public Dictionary<string, string?> PromoterSettingsWithoutStore() =>
+        _settings.Where(s => !s.Key.StartsWith("SagaStore:", StringComparison.Ordinal) || s.Key == "SagaStore:SweepInterval")
+            .ToDictionary(s => s.Key, s => s.Value);
+
     /// <summary>Stops the promoter (mid-step, if one runs) and starts it again on the same store and vhost.</summary>
     public async Task RestartAsync()
     {
