@@ -14,7 +14,8 @@ public sealed class KubectlCreateTests(KubernetesSandbox sandbox) : IClassFixtur
     {
         var ns = await sandbox.NewNamespaceAsync();
 
-        var created = (await sandbox.Kubectl.RunAsync("create", "deployment", "serve", "-n", ns, "--image=ghcr.io/mlflow/mlflow:v2.21.3", "--replicas=2", "--port=5001", "--", "mlflow", "models", "serve", "-m", "models:/cnn_classifier/1")).Succeeded();
+        // A generic server: kubectl create deployment cannot give a model server the environment it needs to load a model.
+        var created = (await sandbox.Kubectl.RunAsync("create", "deployment", "serve", "-n", ns, "--image=ghcr.io/example/echo-server:1.0", "--replicas=2", "--port=5001", "--", "echo-server", "--listen", ":5001")).Succeeded();
         var rollout = (await sandbox.Kubectl.RunAsync("rollout", "status", "deployment/serve", "-n", ns, "--timeout=30s")).Succeeded();
         var zero = (await sandbox.Kubectl.RunAsync("create", "deployment", "idle", "-n", ns, "--image=nginx:1.25", "--replicas=0")).Succeeded();
 
@@ -24,8 +25,8 @@ public sealed class KubectlCreateTests(KubernetesSandbox sandbox) : IClassFixtur
         Assert.Equal(2, deployment.Spec.Replicas);
         Assert.Equal("serve", deployment.Spec.Selector.MatchLabels["app"]);
         var container = deployment.Spec.Template.Spec.Containers.Single();
-        Assert.Equal(("mlflow", "ghcr.io/mlflow/mlflow:v2.21.3", 5001), (container.Name, container.Image, container.Ports.Single().ContainerPort));
-        Assert.Equal(["mlflow", "models", "serve", "-m", "models:/cnn_classifier/1"], container.Command);
+        Assert.Equal(("echo-server", "ghcr.io/example/echo-server:1.0", 5001), (container.Name, container.Image, container.Ports.Single().ContainerPort));
+        Assert.Equal(["echo-server", "--listen", ":5001"], container.Command);
         Assert.Contains("deployment.apps/idle created", zero.Output);
         Assert.Equal(0, (await Client.AppsV1.ReadNamespacedDeploymentAsync("idle", ns)).Spec.Replicas);
     }

@@ -10,7 +10,10 @@ namespace Mlops.Sandbox.Kubernetes.Tests;
 /// <summary>The real kubectl, on the paths the product and its operators use, cannot tell the sandbox from a cluster.</summary>
 public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<KubernetesSandbox>
 {
-    private static string ServingManifest(string ns, string image, string envValue) => $"""
+    private const string Image = SandboxFixture.ModelServerImage;
+
+    // The product's serving manifest: a real model server that must load a READY version, keys by secretKeyRef.
+    private static string ServingManifest(string ns, string image, string envValue, string modelUri) => $"""
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -28,12 +31,17 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
               containers:
               - name: server
                 image: {image}
-                command: ["mlflow", "models", "serve", "-m", "models:/cnn_classifier/1", "--host", "0.0.0.0", "--port", "5001", "--no-conda"]
+                command: ["mlflow", "models", "serve", "-m", "{modelUri}", "--host", "0.0.0.0", "--port", "5001", "--env-manager", "local"]
                 ports:
                 - {"{"}name: http, containerPort: 5001{"}"}
                 env:
                 - {"{"}name: MODEL_VERSION, value: "{envValue}"{"}"}
-                - {"{"}name: MLFLOW_TRACKING_URI, value: "http://mlflow.mlflow.svc.cluster.local:5000"{"}"}
+                - {"{"}name: MLFLOW_TRACKING_URI, value: "{SandboxFixture.InClusterMlflowUrl}"{"}"}
+                - {"{"}name: MLFLOW_S3_ENDPOINT_URL, value: "{SandboxFixture.InClusterS3Url}"{"}"}
+                - name: AWS_ACCESS_KEY_ID
+                  valueFrom: {"{"}secretKeyRef: {"{"}name: {SandboxFixture.S3SecretName}, key: AWS_ACCESS_KEY_ID{"}"}{"}"}
+                - name: AWS_SECRET_ACCESS_KEY
+                  valueFrom: {"{"}secretKeyRef: {"{"}name: {SandboxFixture.S3SecretName}, key: AWS_SECRET_ACCESS_KEY{"}"}{"}"}
                 readinessProbe:
                   httpGet: {"{"}path: /health, port: http{"}"}
         ---
@@ -47,6 +55,15 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
           ports:
           - {"{"}name: http, port: 5001, targetPort: http{"}"}
         """;
+
+    // A namespace holding the MinIO Secret, and the serving manifest of the sandbox's READY model in it.
+    private async Task<(string Namespace, Func<string, string, string> Manifest)> ServingNamespaceAsync()
+    {
+        var ns = await sandbox.NewNamespaceAsync();
+        await sandbox.Fixture.CreateS3SecretAsync(ns);
+        var (model, version) = await sandbox.ServableModelAsync();
+        return (ns, (image, envValue) => sandbox.Kubectl.WriteManifest(ServingManifest(ns, image, envValue, $"models:/{model}/{version}")));
+    }
 
     private const string Deployment = "deployment/mlflow-model-cnn-classifier-server";
 
@@ -74,8 +91,8 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     [Fact]
     public async Task Apply_creates_a_deployment_and_service_and_rollout_status_succeeds()
     {
-        var ns = await sandbox.NewNamespaceAsync();
-        var manifest = sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1"));
+        var (ns, manifestOf) = await ServingNamespaceAsync();
+        var manifest = manifestOf(Image, "1");
 
         var applied = (await sandbox.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
         var rollout = await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s");
@@ -93,7 +110,7 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     public async Task Rollout_status_of_an_unpullable_image_fails_with_the_progress_deadline()
     {
         var ns = await sandbox.NewNamespaceAsync();
-        var manifest = sandbox.Kubectl.WriteManifest(ServingManifest(ns, "registry.invalid/mlflow:v9", "1")
+        var manifest = sandbox.Kubectl.WriteManifest(ServingManifest(ns, "registry.invalid/mlflow:v9", "1", "models:/cnn_classifier/1")
             .Replace("  replicas: 2", "  replicas: 2\n  progressDeadlineSeconds: 100", StringComparison.Ordinal));
         (await sandbox.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
 
@@ -110,11 +127,12 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     [Fact]
     public async Task Rollout_undo_goes_back_to_the_previous_template()
     {
-        var ns = await sandbox.NewNamespaceAsync();
-        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1")))).Succeeded();
+        var (ns, manifestOf) = await ServingNamespaceAsync();
+        (await sandbox.Kubectl.RunAsync("apply", "-f", manifestOf(Image, "1"))).Succeeded();
         (await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s")).Succeeded();
-        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "registry.invalid/mlflow:v9", "2")
-            .Replace("  replicas: 2", "  replicas: 2\n  progressDeadlineSeconds: 100", StringComparison.Ordinal)))).Succeeded();
+        var unpullable = File.ReadAllText(manifestOf("registry.invalid/mlflow:v9", "2"))
+            .Replace("  replicas: 2", "  replicas: 2\n  progressDeadlineSeconds: 100", StringComparison.Ordinal);
+        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(unpullable))).Succeeded();
         Assert.NotEqual(0, (await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s")).ExitCode);
 
         var undo = (await sandbox.Kubectl.RunAsync("rollout", "undo", Deployment, "-n", ns)).Succeeded();
@@ -124,7 +142,7 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
         Assert.Equal(0, rollout.ExitCode);
         var deployment = await sandbox.Client.AppsV1.ReadNamespacedDeploymentAsync("mlflow-model-cnn-classifier-server", ns);
         var container = deployment.Spec.Template.Spec.Containers.Single();
-        Assert.Equal("ghcr.io/mlflow/mlflow:v2.21.3", container.Image);
+        Assert.Equal(Image, container.Image);
         Assert.Equal("1", container.Env.Single(e => e.Name == "MODEL_VERSION").Value);
         Assert.Equal("3", deployment.Metadata.Annotations["deployment.kubernetes.io/revision"]);
         var replicaSets = await sandbox.Client.AppsV1.ListNamespacedReplicaSetAsync(ns);
@@ -135,8 +153,8 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     [Fact]
     public async Task Rollout_status_of_a_deployment_already_rolled_out_exits_at_once()
     {
-        var ns = await sandbox.NewNamespaceAsync();
-        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1")))).Succeeded();
+        var (ns, manifestOf) = await ServingNamespaceAsync();
+        (await sandbox.Kubectl.RunAsync("apply", "-f", manifestOf(Image, "1"))).Succeeded();
         await Eventually.HoldsAsync(async () =>
         {
             var status = (await sandbox.Client.AppsV1.ReadNamespacedDeploymentAsync("mlflow-model-cnn-classifier-server", ns)).Status;
@@ -153,8 +171,8 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     [Fact]
     public async Task Get_deployment_as_json_shows_the_rolled_out_status()
     {
-        var ns = await sandbox.NewNamespaceAsync();
-        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1")))).Succeeded();
+        var (ns, manifestOf) = await ServingNamespaceAsync();
+        (await sandbox.Kubectl.RunAsync("apply", "-f", manifestOf(Image, "1"))).Succeeded();
         (await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s")).Succeeded();
 
         var json = (await sandbox.Kubectl.RunAsync("get", Deployment, "-n", ns, "-o", "json")).Succeeded().Output;
@@ -205,11 +223,11 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     [Fact]
     public async Task A_second_apply_of_a_changed_manifest_patches_the_deployment()
     {
-        var ns = await sandbox.NewNamespaceAsync();
-        (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "1")))).Succeeded();
+        var (ns, manifestOf) = await ServingNamespaceAsync();
+        (await sandbox.Kubectl.RunAsync("apply", "-f", manifestOf(Image, "1"))).Succeeded();
         (await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s")).Succeeded();
 
-        var second = (await sandbox.Kubectl.RunAsync("apply", "-f", sandbox.Kubectl.WriteManifest(ServingManifest(ns, "ghcr.io/mlflow/mlflow:v2.21.3", "2")))).Succeeded();
+        var second = (await sandbox.Kubectl.RunAsync("apply", "-f", manifestOf(Image, "2"))).Succeeded();
         (await sandbox.Kubectl.RunAsync("rollout", "status", Deployment, "-n", ns, "--timeout=30s")).Succeeded();
 
         Assert.Contains("deployment.apps/mlflow-model-cnn-classifier-server configured", second.Output);
@@ -217,7 +235,7 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
         var deployment = await sandbox.Client.AppsV1.ReadNamespacedDeploymentAsync("mlflow-model-cnn-classifier-server", ns);
         Assert.Equal(2, deployment.Metadata.Generation);
         var env = deployment.Spec.Template.Spec.Containers.Single().Env;
-        Assert.Equal(["MODEL_VERSION", "MLFLOW_TRACKING_URI"], env.Select(e => e.Name));
+        Assert.Equal(["MODEL_VERSION", "MLFLOW_TRACKING_URI", "MLFLOW_S3_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"], env.Select(e => e.Name));
         Assert.Equal("2", env[0].Value);
         Assert.Equal("2", deployment.Metadata.Annotations["deployment.kubernetes.io/revision"]);
     }

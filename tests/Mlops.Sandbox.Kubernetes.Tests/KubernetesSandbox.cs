@@ -1,14 +1,20 @@
 using k8s;
 using k8s.Models;
 using Mlops.Sandbox.Hosting;
+using Mlops.Testing;
 using Xunit;
 
 namespace Mlops.Sandbox.Kubernetes.Tests;
 
-/// <summary>An in-process sandbox on free ports with short controller timings, a KubernetesClient and kubectl pointed at it.</summary>
+/// <summary>
+/// An in-process sandbox on free ports with short controller timings (the shared <see cref="SandboxFixture"/> with this
+/// project's timings), a KubernetesClient and kubectl pointed at it.
+/// </summary>
 public sealed class KubernetesSandbox : IAsyncLifetime, IDisposable
 {
+    private SandboxFixture? _fixture;
     private SandboxHost? _host;
+    private Task<(string Name, string Version)>? _servable;
     private Kubectl? _kubectl;
     private k8s.Kubernetes? _client;
 
@@ -30,13 +36,20 @@ public sealed class KubernetesSandbox : IAsyncLifetime, IDisposable
 
     public SandboxHost Host => _host ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The shared fixture behind this sandbox: MinIO and MLflow clients, registered models, S3 Secrets.</summary>
+    public SandboxFixture Fixture => _fixture ?? throw new InvalidOperationException("not started");
+
+    /// <summary>A READY registered model version that a model server pod can load (one per sandbox, made on first use).</summary>
+    public Task<(string Name, string Version)> ServableModelAsync() => _servable ??= Fixture.RegisterModelAsync();
+
     public IKubernetes Client => _client ?? throw new InvalidOperationException("not started");
 
     public Kubectl Kubectl => _kubectl ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync()
     {
-        _host = await SandboxHost.StartAsync(FastSettings());
+        _fixture = await SandboxFixture.StartAsync(FastSettings());
+        _host = _fixture.Host;
         _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _host.Kubernetes.Url.ToString().TrimEnd('/') });
         _kubectl = new Kubectl(_host.Kubernetes.Url);
     }
@@ -71,8 +84,8 @@ public sealed class KubernetesSandbox : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         Dispose();
-        if (_host is not null)
-            await _host.DisposeAsync();
+        if (_fixture is not null)
+            await _fixture.DisposeAsync();
     }
 
     public void Dispose()

@@ -87,6 +87,43 @@ public class StorageSandbox : IAsyncLifetime
         return await Eventually.ReturnsAsync(() => channel.BasicGetAsync(queue, autoAck: true), what, timeout);
     }
 
+    /// <summary>
+    /// Waits for the event whose <c>Key</c> is <paramref name="key"/>, skipping the events of other tests' objects (MinIO
+    /// sends an event after the upload has answered, so a test's event can reach a queue bound after it); returns it with
+    /// the keys of the events received before it.
+    /// </summary>
+    public async Task<(BasicGetResult Message, IReadOnlyList<string> Before)> NextEventForAsync(string queue, string key, string what)
+    {
+        var before = new List<string>();
+        await using var channel = await _broker!.CreateChannelAsync();
+        var found = await Eventually.ReturnsAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                var received = KeyOf(message);
+                if (received == key)
+                    return message;
+                before.Add(received);
+            }
+            return null;
+        }, what);
+        return (found, before);
+    }
+
+    /// <summary>The keys of the events waiting on <paramref name="queue"/> now, taken off it.</summary>
+    public async Task<IReadOnlyList<string>> WaitingKeysAsync(string queue)
+    {
+        var keys = new List<string>();
+        await using var channel = await _broker!.CreateChannelAsync();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            keys.Add(KeyOf(message));
+        return keys;
+    }
+
+    /// <summary>The <c>Key</c> of a MinIO event (<c>bucket/object key</c>).</summary>
+    public static string KeyOf(BasicGetResult message) =>
+        System.Text.Json.JsonDocument.Parse(message.Body).RootElement.GetProperty("Key").GetString() ?? "";
+
     public async Task<uint> MessageCountAsync(string queue)
     {
         await using var channel = await _broker!.CreateChannelAsync();

@@ -41,7 +41,10 @@ public interface IKubernetesClient
     Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
-    /// <summary>Deletes the object; false when there was none.</summary>
+    /// <summary>
+    /// Deletes the object and returns once it is gone (a foreground deletion, finalizers or a pod's grace period keep it a
+    /// while, as <c>kubectl delete</c> waits for them); false when there was none.
+    /// </summary>
     Task<bool> DeleteAsync<T>(string name, DeletePropagation propagation = DeletePropagation.Background, string? ns = null, CancellationToken cancellationToken = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 

@@ -115,18 +115,22 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         RequireName(name);
         var resource = KubernetesResource.Of<T>();
         var options = new V1DeleteOptions { PropagationPolicy = propagation.ToString() };
+        object answer;
         try
         {
-            if (resource.Namespaced)
-                await _api.CustomObjects.DeleteNamespacedCustomObjectAsync(resource.Group, resource.Version, NamespaceOf(ns), resource.Plural, name, options, cancellationToken: cancellationToken);
-            else
-                await _api.CustomObjects.DeleteClusterCustomObjectAsync(resource.Group, resource.Version, resource.Plural, name, options, cancellationToken: cancellationToken);
-            return true;
+            answer = resource.Namespaced
+                ? await _api.CustomObjects.DeleteNamespacedCustomObjectAsync(resource.Group, resource.Version, NamespaceOf(ns), resource.Plural, name, options, cancellationToken: cancellationToken)
+                : await _api.CustomObjects.DeleteClusterCustomObjectAsync(resource.Group, resource.Version, resource.Plural, name, options, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException ex) when (ex.IsNotFound())
         {
             return false;
         }
+        // The API server answers a Status when the object is gone, and the object itself while something still holds it
+        // (foreground propagation, finalizers, a pod's grace period): then wait for it to go, as kubectl delete does.
+        if (DeletingUid(answer) is { } uid)
+            await WaitUntilGoneAsync<T>(name, uid, ns, cancellationToken);
+        return true;
     }
 
     public async IAsyncEnumerable<KubernetesWatchEvent<T>> WatchAsync<T>(
@@ -276,6 +280,31 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
         if (read > MaxProxyBodyBytes)
             throw new InvalidDataException($"The service answered more than {MaxProxyBodyBytes} bytes through the proxy; answers this large are not read.");
         return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    // The uid of the object a delete answered with, when it is an object still being deleted rather than a Status.
+    private static string? DeletingUid(object answer)
+    {
+        if (answer is not JsonElement { ValueKind: JsonValueKind.Object } element)
+            return null;
+        if (element.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "Status")
+            return null;
+        return element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+               && metadata.TryGetProperty("uid", out var uid) && uid.ValueKind == JsonValueKind.String
+            ? uid.GetString()
+            : null;
+    }
+
+    // Until the object of that uid is gone (a new object of the same name counts as gone); the caller's token bounds it.
+    private async Task WaitUntilGoneAsync<T>(string name, string uid, string? ns, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (await GetAsync<T>(name, ns, cancellationToken) is { } current && current.Metadata?.Uid == uid)
+        {
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
     }
 
     private static void ThrowIfFailed(Exception? failure, string? resourceVersion)
