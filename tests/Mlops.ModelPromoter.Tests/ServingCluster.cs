@@ -61,6 +61,16 @@ public class ServingCluster : IAsyncLifetime
         new($"Sandbox:s3:ReadOnlyUsers:{ReaderKey}", ReaderSecret),
     ];
 
+    /// <summary>The rules of the promoter's namespaced Role: what its chart grants; a subclass may take some away.</summary>
+    protected virtual IEnumerable<V1PolicyRule> PromoterRules() =>
+    [
+        new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
+        new V1PolicyRule { ApiGroups = [""], Resources = ["services"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
+        new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list", "watch"] },
+        new V1PolicyRule { ApiGroups = [""], Resources = ["pods/log"], Verbs = ["get"] },
+        new V1PolicyRule { ApiGroups = [""], Resources = ["services/proxy"], Verbs = ["get", "create"] },
+    ];
+
     /// <summary>Per-model policies of the test models, by model name.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> PromoterSettings() => [];
 
@@ -264,14 +274,7 @@ public class ServingCluster : IAsyncLifetime
         await k.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
         {
             Metadata = new V1ObjectMeta { Name = "model-promoter" },
-            Rules =
-            [
-                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["services"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list", "watch"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["pods/log"], Verbs = ["get"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["services/proxy"], Verbs = ["get", "create"] },
-            ],
+            Rules = PromoterRules().ToList(),
         }, Namespace);
         await k.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
         {

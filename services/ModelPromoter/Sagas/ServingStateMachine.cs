@@ -297,7 +297,8 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
             return;
         var waited = _options.RolloutDeadlineFor(attempt.Plan!.ProgressDeadlineSeconds);
         await RollBackAsync(context, attempt, "rollout-deadline",
-            $"no rollout verdict within {waited}; last seen: {attempt.Progress ?? "nothing from the rollout watcher"}", diagnose: true);
+            $"no rollout verdict within {waited}; last seen: {attempt.Progress ?? $"nothing from the rollout watcher (can the promoter list and watch Deployments in {attempt.Plan.Namespace}?)"}",
+            diagnose: true);
     }
 
     private async Task RollBackAsync(BehaviorContext<ServingState> context, ServingAttempt attempt, string failedIn, string reason, bool diagnose)

@@ -29,8 +29,12 @@ public static partial class RolloutDiagnosis
         var replicaFailure = deployment?.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True");
         if (replicaFailure is not null)
             return $"its pods cannot be created: {replicaFailure.Message}";
-        return pods.Count == 0 ? null : "the model server never became ready: GET /health on port 5001 did not answer 200";
+        // Pods that all became ready say nothing against the model server (the rollout was not seen in time, say).
+        return pods.Any(p => !IsReady(p)) ? "the model server never became ready: GET /health on port 5001 did not answer 200" : null;
     }
+
+    private static bool IsReady(V1Pod pod) =>
+        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
     private static async Task<string?> ReasonOfAsync(IKubernetesClient kubernetes, V1Pod pod, string ns, CancellationToken cancellationToken)
     {
