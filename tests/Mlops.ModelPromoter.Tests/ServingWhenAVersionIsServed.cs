@@ -88,4 +88,22 @@ public sealed class ServingWhenAVersionIsServed(ServingCluster cluster)
         Assert.Equal("create", Assert.Single(cluster.DeploymentWrites(before)).Verb);
         Assert.Single((await cluster.ServingStateAsync(model))!.Ledger);
     }
+    [Fact]
+    public async Task Should_take_a_deliberate_choice_of_the_serving_version_as_a_new_attempt_without_a_Deployment_write()
+    {
+        const string model = "chosen_again_model";
+        var version = await ServingModels.RegisterAsync(cluster, model);
+        Assert.Equal(ServingOutcome.Served, (await cluster.AnswerAsync(await cluster.ServeAsync(version))).Outcome);
+        var before = cluster.LastRequest;
+
+        var chosen = await cluster.ServeAsync(version, deliberate: true);
+
+        Assert.Equal(ServingOutcome.Served, (await cluster.AnswerAsync(chosen)).Outcome);
+        Assert.Empty(cluster.DeploymentWrites(before));
+        var state = (await cluster.ServingStateAsync(model))!;
+        Assert.Equal(chosen, state.Served!.PromotionId);
+        Assert.Equal([(ServingLedgerEntry.Served, false), (ServingLedgerEntry.Served, true)], state.Ledger.Select(e => (e.Outcome, e.Deliberate)));
+        Assert.StartsWith("passed", state.Ledger[^1].SmokeCheck, StringComparison.Ordinal);
+        Assert.Equal("1", await cluster.AliasAsync(model));
+    }
 }
