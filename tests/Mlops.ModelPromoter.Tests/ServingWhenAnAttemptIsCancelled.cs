@@ -4,7 +4,10 @@ using Mlops.ModelPromoter.Serving;
 
 namespace Mlops.ModelPromoter.Tests;
 
-/// <summary><c>CancelSaga</c> on a model's serving saga mid-rollout: undone like a failure, the promotion told, what served before serves on.</summary>
+/// <summary>
+/// <c>CancelSaga</c> on a model's serving saga mid-rollout (version 2's image cannot be pulled, so the rollout hangs until
+/// someone acts): undone like a failure, the promotion told, what served before serves on.
+/// </summary>
 [Collection(ServingSlowCollection.Name)]
 public sealed class ServingWhenAnAttemptIsCancelled(ServingSlowCluster cluster)
 {
@@ -17,6 +20,7 @@ public sealed class ServingWhenAnAttemptIsCancelled(ServingSlowCluster cluster)
         var v2 = await ServingModels.RegisterAsync(cluster, Model);
         Assert.Equal(ServingOutcome.Served, (await cluster.AnswerAsync(await cluster.ServeAsync(v1))).Outcome);
 
+        cluster.Configure($"ModelPromoter:Policies:Models:{Model}:Image", "registry.invalid/mlops/mlflow-model-server:hangs");
         var promotion = await cluster.ServeAsync(v2);
         await cluster.WaitForStateAsync(Model, "RollingOut");
         await cluster.Host.Bus.Publish(new CancelSaga

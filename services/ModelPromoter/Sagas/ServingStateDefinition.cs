@@ -26,5 +26,6 @@ public sealed class ServingStateDefinition : SagaDefinition<ServingState>
         sagaConfigurator.Message<ServingWaitTimedOut>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<SagaStepRetryDue<ServingState>>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<ReplaySaga>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
+        sagaConfigurator.Message<CancelSaga>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
     }
 }
