@@ -1,6 +1,6 @@
 namespace Mlops.Contracts;
 
-/// <summary>The MLflow run of a training exists and is tagged with the flow.</summary>
+/// <summary>The MLflow run of a training exists and is tagged with the flow, the training and the stack.</summary>
 public sealed record TrainingRunStarted : IFlowMessage
 {
     public required Guid FlowId { get; init; }
@@ -14,4 +14,8 @@ public sealed record TrainingRunStarted : IFlowMessage
     public required string ExperimentId { get; init; }
 
     public required string MlflowRunId { get; init; }
+
+    public string? ModelName { get; init; }
+
+    public string? ExperimentName { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace Mlops.Contracts;
 
-/// <summary>The training Job completed and its run was logged.</summary>
+/// <summary>The training Job completed and its run was logged; a model version comes next.</summary>
 public sealed record TrainingRunSucceeded : IFlowMessage
 {
     public required Guid FlowId { get; init; }
@@ -11,5 +11,10 @@ public sealed record TrainingRunSucceeded : IFlowMessage
 
     public required string MlflowRunId { get; init; }
 
+    /// <summary>The run's final metrics (the last value logged of each).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    public string? ModelName { get; init; }
+
+    public string? JobName { get; init; }
 }

@@ -23,6 +23,7 @@ public static class SampleValues
         if (underlying == typeof(bool)) return true;
         if (underlying == typeof(int)) return seed;
         if (underlying == typeof(double)) return seed + 0.25;
+        if (underlying == typeof(TimeSpan)) return TimeSpan.FromMinutes(seed);
         if (underlying == typeof(IReadOnlyList<string>)) return new List<string> { $"{name}-a", $"{name}-b" };
         if (underlying == typeof(IReadOnlyDictionary<string, string>)) return new Dictionary<string, string> { ["k"] = $"{name}-v" };
         if (underlying == typeof(IReadOnlyDictionary<string, double>)) return new Dictionary<string, double> { ["accuracy"] = 0.93 };

@@ -154,7 +154,12 @@ public sealed class ServiceHostTests : IAsyncLifetime
         IServiceHost host = service switch
         {
             "provisioner" => new ServiceHost<provisioner::Program>(url),
-            "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(url),
+            // It needs its outside systems named to start; nothing here makes it call them.
+            "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(url, new Dictionary<string, string?>
+            {
+                ["Kubernetes:Server"] = "http://127.0.0.1:1",
+                ["Mlflow:Url"] = "http://127.0.0.1:1",
+            }),
             "model-promoter" => new ServiceHost<modelpromoter::Program>(url, ModelPromoterClients),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
         };

@@ -107,6 +107,10 @@ public interface IMlflowApi
     [Get(Api + "/logged-models/{modelId}")]
     Task<LoggedModelResponse> GetLoggedModelAsync(string modelId, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of an experiment's logged models; MLflow 2 answers 404 (<c>ENDPOINT_NOT_FOUND</c>).</summary>
+    [Post(Api + "/logged-models/search")]
+    Task<LoggedModelsPage> SearchLoggedModelsAsync([Body] SearchLoggedModelsRequest request, CancellationToken cancellationToken = default);
+
     // Webhooks (MLflow 3; MLflow 2 answers 404)
     [Post(Api + "/webhooks")]
     Task<WebhookResponse> CreateWebhookAsync([Body] CreateWebhookRequest request, CancellationToken cancellationToken = default);

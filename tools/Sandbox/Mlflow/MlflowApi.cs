@@ -100,6 +100,14 @@ public static class MlflowApi
         {
             ["model"] = tracking.CreateLoggedModel(r.Required("experiment_id"), r.String("name"), r.String("source_run_id"), r.String("model_type"), r.Tags("params"), r.Tags()).ToJson(),
         });
+        Post(app, "logged-models/search", r =>
+        {
+            // MLflow 3 orders by objects, {"field_name": "creation_time", "ascending": false}.
+            var orderBy = r.Objects("order_by").Select(o => $"{o["field_name"]?.GetValue<string>()} {(o["ascending"]?.GetValue<bool>() == true ? "ASC" : "DESC")}");
+            var models = tracking.SearchLoggedModels(r.Strings("experiment_ids"), SearchFilter.Parse(r.String("filter")), orderBy);
+            var (page, next) = PageToken.Slice(models, PageToken.MaxResults(r.Long("max_results"), 50, 50000), r.String("page_token"));
+            return Paged("models", page.Select(m => m.ToJson()), next);
+        });
         Get(app, "logged-models/{model_id}", r => new JsonObject { ["model"] = tracking.GetLoggedModel(r.Required("model_id")).ToJson() });
         Patch(app, "logged-models/{model_id}", r => new JsonObject
         {

@@ -9,6 +9,7 @@ public sealed class TrackingStore
     private static readonly string[] s_adjectives = ["bold", "calm", "eager", "gentle", "keen", "lucid", "merry", "nimble", "quiet", "swift"];
     private static readonly string[] s_animals = ["owl", "fox", "lynx", "otter", "heron", "ibex", "koala", "panda", "wolf", "yak"];
     private static readonly HashSet<string> s_runOrderFields = new(StringComparer.Ordinal) { "start_time", "end_time", "run_name", "status", "run_id" };
+    private static readonly HashSet<string> s_loggedModelOrderFields = new(StringComparer.Ordinal) { "creation_timestamp", "creation_time", "last_updated_timestamp", "name", "model_id" };
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -140,6 +141,41 @@ public sealed class TrackingStore
             _loggedModels[modelId] = model;
             return model;
         }
+    }
+
+    /// <summary>MLflow 3's <c>logged-models/search</c>: the experiments' logged models matching the filter, newest first unless ordered.</summary>
+    public IReadOnlyList<LoggedModel> SearchLoggedModels(IReadOnlyCollection<string> experimentIds, SearchFilter filter, IEnumerable<string>? orderBy)
+    {
+        if (experimentIds.Count == 0)
+            throw MlflowException.InvalidParameter("Missing value for required parameter 'experiment_ids'.");
+        lock (_gate)
+        {
+            var candidates = _loggedModels.Values
+                .Where(m => experimentIds.Contains(m.ExperimentId))
+                .Where(m => filter.Matches(field => LoggedModelField(m, field)));
+            return SearchOrder.Apply(candidates, orderBy, LoggedModelField,
+                Comparer<LoggedModel>.Create((a, b) => b.CreationTimestamp != a.CreationTimestamp ? b.CreationTimestamp.CompareTo(a.CreationTimestamp) : string.CompareOrdinal(a.ModelId, b.ModelId)),
+                s_loggedModelOrderFields);
+        }
+    }
+
+    private static object? LoggedModelField(LoggedModel model, string field)
+    {
+        if (field.StartsWith("tags.", StringComparison.Ordinal))
+            return model.Tags.GetValueOrDefault(field[5..]);
+        if (field.StartsWith("params.", StringComparison.Ordinal))
+            return model.Params.GetValueOrDefault(field[7..]);
+        return field switch
+        {
+            "model_id" => model.ModelId,
+            "name" => model.Name,
+            "status" => model.Status,
+            "model_type" => model.ModelType,
+            "source_run_id" => model.SourceRunId,
+            "creation_timestamp" or "creation_time" => model.CreationTimestamp,
+            "last_updated_timestamp" => model.LastUpdatedTimestamp,
+            _ => throw MlflowException.InvalidParameter($"Invalid attribute key '{field}' specified."),
+        };
     }
 
     public LoggedModel GetLoggedModel(string modelId)
