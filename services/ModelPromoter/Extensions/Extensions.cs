@@ -1,18 +1,22 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Mlops.Clients.Kubernetes;
+using Mlops.Clients.Minio;
 using Mlops.Clients.Mlflow;
 using Mlops.ModelPromoter.Policies;
 using Mlops.ModelPromoter.Sagas;
+using Mlops.ModelPromoter.Serving;
 using Mlops.ModelPromoter.Triggers;
 using Mlops.ModelPromoter.Triggers.Minio;
 using Mlops.ModelPromoter.Triggers.Reconciliation;
 using Mlops.ModelPromoter.Triggers.Webhooks;
+using Mlops.ModelPromoter.Watchers;
 using OpenTelemetry.Metrics;
 
 namespace Mlops.ModelPromoter.Extensions;
 
-/// <summary>The ModelPromoter's composition: its sagas and consumers on the bus, its clients, policies and triggers, one registration a line.</summary>
+/// <summary>The ModelPromoter's composition: its sagas and consumers on the bus, its clients, policies, triggers and watchers, one registration a line.</summary>
 public static class Extensions
 {
     /// <summary>Every saga and consumer of the service, by name.</summary>
@@ -24,12 +28,15 @@ public static class Extensions
         bus.AddSagaStateMachine<RegistryAliasStateMachine, RegistryAliasState>();
         bus.AddSagaStateMachine<RegistryReconciliationStateMachine, RegistryReconciliationState>();
         bus.AddConsumer<BucketNotificationConsumer, BucketNotificationConsumerDefinition>();
+        bus.AddSagaStateMachine<ServingStateMachine, ServingState, ServingStateDefinition>();
     }
 
-    /// <summary>The outside clients, the per-model policies, the promotion's settings and the triggers.</summary>
+    /// <summary>The outside clients, the per-model policies, the promotion's and serving's settings, the triggers and the rollout watcher.</summary>
     public static IHostApplicationBuilder AddModelPromoterServices(this IHostApplicationBuilder builder)
     {
+        builder.AddKubernetesClient();
         builder.AddMlflowClient();
+        builder.AddMinioClient();
         builder.Services.TryAddSingleton<ModelPolicies>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExperimentModels>();
@@ -45,6 +52,10 @@ public static class Extensions
         builder.Services.AddScoped<RunArtifactResolver>();
         builder.Services.AddSingleton<KnownStacks>();
         builder.Services.AddHostedService<RegistryReconciler>();
+        builder.Services.AddOptions<ServingOptions>().Bind(builder.Configuration.GetSection(ServingOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
+        builder.Services.AddSingleton<ServingNamespaces>();
+        builder.Services.AddHostedService<RolloutWatcher>();
         builder.Services.AddOptions<MlflowWebhookSettings>().Bind(builder.Configuration.GetSection(MlflowWebhookSettings.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MlflowWebhookSettings>, MlflowWebhookSettingsValidation>();
         builder.Services.AddSingleton<TriggerActivity>();
