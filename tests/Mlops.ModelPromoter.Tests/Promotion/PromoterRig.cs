@@ -17,8 +17,9 @@ namespace Mlops.ModelPromoter.Tests.Promotion;
 /// <summary>
 /// One test's world: the ModelPromoter's real Program on a SQLite store of its own, on the sandbox's vhost of the real
 /// broker and against the sandbox, and a test bus beside it that answers <see cref="GetStackStatus"/> for the Provisioner
-/// (<see cref="StackDesk"/>), answers <c>ServeModelVersion</c> for the serving half (<see cref="ServingDouble"/>) and
-/// records the promotion events (<see cref="PromotionEvents"/>).
+/// (<see cref="StackDesk"/>), records what is handed to the real serving saga (<see cref="ServingRequests"/>) and
+/// records the promotion events (<see cref="PromotionEvents"/>). The promoter serves on the sandbox's Kubernetes as its own
+/// ServiceAccount and reads MinIO with read-only keys of its own (<see cref="PromoterSandbox"/>).
 /// </summary>
 public sealed class PromoterRig : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ public sealed class PromoterRig : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private bool _listen;
 
-    private PromoterRig(PromoterSandbox sandbox, SqliteStoreFile store, IBusControl bus, StackDesk desk, ServingDouble serving,
+    private PromoterRig(PromoterSandbox sandbox, SqliteStoreFile store, IBusControl bus, StackDesk desk, ServingRequests serving,
         PromotionEvents events, Dictionary<string, string?> settings)
     {
         Sandbox = sandbox;
@@ -46,7 +47,7 @@ public sealed class PromoterRig : IAsyncDisposable
 
     public StackDesk Desk { get; }
 
-    public ServingDouble Serving { get; }
+    public ServingRequests Serving { get; }
 
     public PromotionEvents Events { get; }
 
@@ -69,6 +70,19 @@ public sealed class PromoterRig : IAsyncDisposable
         ["ModelPromoter:Promotion:RegistrationPollInterval"] = "00:00:00.200",
         ["ModelPromoter:Promotion:StackCheckInterval"] = "00:00:00.300",
         ["ModelPromoter:Reconciliation:Enabled"] = "false",
+        ["Kubernetes:Server"] = sandbox.Sandbox.KubernetesUrl.ToString(),
+        ["Kubernetes:Token"] = sandbox.PromoterToken,
+        ["Kubernetes:Namespace"] = PromoterSandbox.Namespace,
+        ["Minio:Endpoint"] = sandbox.Sandbox.S3Url.GetLeftPart(UriPartial.Authority),
+        ["Minio:AccessKey"] = PromoterSandbox.ReaderKey,
+        ["Minio:SecretKey"] = PromoterSandbox.ReaderSecret,
+        ["ModelPromoter:Serving:StartupTimeout"] = "00:05:00",
+        ["ModelPromoter:Serving:RolloutDeadline"] = "00:01:00",
+        ["ModelPromoter:Serving:SmokeCheckDeadline"] = "00:00:20",
+        ["ModelPromoter:Serving:WatcherResync"] = "00:00:02",
+        // The sandbox's one node has 8 CPUs and 32 GiB: the homelab's 1 CPU/4Gi per server would fill it after eight.
+        ["ModelPromoter:Policies:Default:Resources:CpuRequest"] = "50m",
+        ["ModelPromoter:Policies:Default:Resources:MemoryRequest"] = "64Mi",
     };
 
     /// <summary>
@@ -85,7 +99,7 @@ public sealed class PromoterRig : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
         var desk = new StackDesk();
-        var serving = new ServingDouble(sandbox.Registry);
+        var serving = new ServingRequests();
         var events = new PromotionEvents();
         var id = Guid.NewGuid().ToString("N")[..8];
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
@@ -93,7 +107,7 @@ public sealed class PromoterRig : IAsyncDisposable
             cfg.Host(sandbox.VirtualHost.AmqpUrl);
             // Queues of this test only, gone with its bus, so no later test meets its leftovers.
             cfg.ReceiveEndpoint($"test-stack-desk-{id}", e => Temporary(e).Instance(desk));
-            cfg.ReceiveEndpoint($"test-serving-double-{id}", e => Temporary(e).Instance(serving));
+            cfg.ReceiveEndpoint($"test-serving-requests-{id}", e => Temporary(e).Instance(serving));
             cfg.ReceiveEndpoint($"test-promotion-events-{id}", e => Temporary(e).Instance(events));
         });
         await bus.StartAsync();
@@ -135,6 +149,10 @@ public sealed class PromoterRig : IAsyncDisposable
         await Promoter.DisposeAsync();
         Promoter = null;
     }
+
+    /// <summary>Changes a setting of the running promoter (policies are read at each attempt).</summary>
+    public void Configure(string key, string? value) =>
+        (Promoter ?? throw new InvalidOperationException("The promoter is not running.")).Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[key] = value;
 
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
 
@@ -229,7 +247,7 @@ public sealed class PromoterRig : IAsyncDisposable
 
     /// <summary>Every write the promoter made to the Kubernetes stand-in (creates, updates, patches, deletes).</summary>
     public IReadOnlyList<string> KubernetesWrites() => Sandbox.Sandbox.Requests.Snapshot("kubernetes")
-        .Where(r => r.Verb is "create" or "update" or "patch" or "delete" or "deletecollection")
+        .Where(r => r.User == PromoterSandbox.PromoterUser && r.Verb is "create" or "update" or "patch" or "delete" or "deletecollection")
         .Select(r => r.ToString()).ToList();
 
     public async ValueTask DisposeAsync()

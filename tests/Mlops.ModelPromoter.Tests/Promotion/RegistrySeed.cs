@@ -1,11 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Minio;
+using Minio.DataModel.Args;
 using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
 
 /// <summary>Writes to the MLflow stand-in's REST API as a person's training script or the MLflow UI would make them.</summary>
-public sealed class RegistrySeed(HttpClient mlflow)
+public sealed class RegistrySeed(HttpClient mlflow, IMinioClient minio)
 {
     private const string Api = "api/2.0/mlflow/";
 
@@ -65,9 +67,32 @@ public sealed class RegistrySeed(HttpClient mlflow)
     {
         var (runId, artifacts) = await RunAsync(tags: tags, metrics: metrics ?? new Dictionary<string, double> { ["accuracy"] = 0.91 });
         var source = artifacts + "/model";
+        await LogModelAsync(source, runId);
         var version = await RegisterAsync(model, source, runId);
         await WaitReadyAsync(model, version);
         return (version, runId, source);
+    }
+
+    /// <summary>Writes a model's files at <paramref name="source"/> (<c>s3://bucket/key</c>) as <c>mlflow.pytorch.log_model</c> does.</summary>
+    public async Task LogModelAsync(string source, string runId)
+    {
+        var location = new Uri(source);
+        var prefix = location.AbsolutePath.Trim('/');
+        var files = new (string Name, string Content)[]
+        {
+            ("data/model.pth", "weights\n"),
+            ("requirements.txt", "mlflow==2.21.3\ntorch==2.5.1\n"),
+            ("serving_input_example.json", ServingModels.ServingExample),
+            ("MLmodel", "artifact_path: model\nflavors:\n  python_function:\n    data: data\n    loader_module: mlflow.pytorch\n    python_version: 3.10.16\n"
+                + $"  pytorch:\n    model_data: data\nmlflow_version: 2.21.3\nmodel_uuid: {Guid.NewGuid():N}\nrun_id: {runId}\n"),
+        };
+        foreach (var (name, content) in files)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+            using var stream = new MemoryStream(bytes);
+            await minio.PutObjectAsync(new PutObjectArgs().WithBucket(location.Host).WithObject($"{prefix}/{name}")
+                .WithStreamData(stream).WithObjectSize(bytes.Length).WithContentType("application/octet-stream"));
+        }
     }
 
     public async Task WaitReadyAsync(string model, string version) =>

@@ -1,13 +1,22 @@
+using Mlops.Contracts;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Serving;
 using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
 
-/// <summary>What the serving saga says settles the promotion: served, failed (replayable), superseded, or nothing at all.</summary>
+/// <summary>
+/// What the real serving saga says settles the promotion: served, failed (replayable; here an image the cluster cannot
+/// pull, named by the model's policy), superseded (an older version after a newer one serves), or an answer after the
+/// promotion stopped waiting.
+/// </summary>
 [Collection(PromoterCollection.Name)]
 public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
 {
+    private const string BadImage = "registry.invalid/mlops/mlflow-model-server:1";
+
+    private static string ImageKey(string model) => $"ModelPromoter:Policies:Models:{model}:Image";
+
     [Fact]
     public async Task Should_fail_with_the_serving_reason_and_serve_again_when_replayed()
     {
@@ -16,19 +25,21 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
         var model = RegistrySeed.NewModelName();
         var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
-        rig.Serving.Answer(model, version, ServingOutcome.Failed, "image registry.invalid/model:1 cannot be pulled (ImagePullBackOff)");
+        rig.Configure(ImageKey(model), BadImage);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
-        var (_, failed) = await rig.InStateAsync(id, "Failed");
-        Assert.Equal("serving failed: image registry.invalid/model:1 cannot be pulled (ImagePullBackOff)", failed.FailedStep!.Reason);
+        var (_, failed) = await rig.InStateAsync(id, "Failed", TimeSpan.FromSeconds(90));
+        Assert.StartsWith($"serving failed: image {BadImage} cannot be pulled", failed.FailedStep!.Reason, StringComparison.Ordinal);
+        Assert.Contains("(ImagePullBackOff)", failed.FailedStep!.Reason, StringComparison.Ordinal);
         await Eventually.HoldsAsync(() => rig.Events.Failed.Any(e => e.ModelName == model && e.Step == "serving"), "PromotionFailed at serving");
 
-        rig.Serving.Answer(model, version, ServingOutcome.Served);
+        rig.Configure(ImageKey(model), null);
         await rig.ReplayAsync(id);
-        var (_, promoted) = await rig.InStateAsync(id, "Promoted");
+        var (_, promoted) = await rig.InStateAsync(id, "Promoted", TimeSpan.FromSeconds(90));
 
         Assert.Equal(2, rig.Serving.For(model).Count);
         Assert.Null(promoted.FailedStep);
+        Assert.Equal(version, await rig.Registry.AliasAsync(model, "production"));
         var history = await rig.HistoryAsync(id);
         Assert.Contains(history, h => h.Event == "ReplaySaga" && h.FromState == "Failed");
     }
@@ -41,64 +52,61 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
         var model = RegistrySeed.NewModelName();
         var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
-        rig.Serving.Answer(model, version, ServingOutcome.Failed, "model server exits: ModuleNotFoundError: No module named 'boto3'");
+        rig.Configure(ImageKey(model), BadImage);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
-        await rig.InStateAsync(id, "Failed");
-        await rig.PublishAsync(new ServingAttemptFinished
+        await rig.InStateAsync(id, "Failed", TimeSpan.FromSeconds(90));
+        rig.Configure(ImageKey(model), null);
+        // The operator replays the serving saga, not the promotion: its answer to the same promotion settles it.
+        await rig.PublishAsync(new ReplaySaga
         {
             FlowId = Guid.NewGuid(),
             OccurredAt = DateTimeOffset.UtcNow,
-            PromotionId = id,
-            ModelName = model,
-            Version = version,
-            Outcome = ServingOutcome.Served,
+            SagaType = nameof(ServingState),
+            CorrelationId = ServingSagaIds.ForModel(model),
+            RequestedBy = "ops@example.org",
         });
-        var (_, promotion) = await rig.InStateAsync(id, "Promoted");
+        var (_, promotion) = await rig.InStateAsync(id, "Promoted", TimeSpan.FromSeconds(90));
 
         Assert.Null(promotion.FailedStep);
         Assert.Single(rig.Serving.For(model));
+        Assert.Equal(version, await rig.Registry.AliasAsync(model, "production"));
     }
 
     [Fact]
-    public async Task Should_end_superseded_when_a_newer_request_came_first()
+    public async Task Should_end_superseded_when_a_newer_version_serves_already()
     {
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
-        rig.Serving.Answer(model, version, ServingOutcome.Superseded, "version 8 was requested after it");
+        var older = await rig.Registry.ReadyVersionAsync(model);
+        var newer = await rig.Registry.ReadyVersionAsync(model);
+        await rig.PublishAsync(PromoterRig.Registered(model, newer.Version, newer.RunId, newer.Source, stack.StackName));
+        await rig.InStateAsync(PromotionIds.Automatic(model, newer.Version), "Promoted", TimeSpan.FromSeconds(90));
 
-        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
-        var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(model, version), "Superseded");
+        await rig.PublishAsync(PromoterRig.Registered(model, older.Version, older.RunId, older.Source, stack.StackName));
+        var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(model, older.Version), "Superseded", TimeSpan.FromSeconds(60));
 
-        Assert.Equal("version 8 was requested after it", promotion.OutcomeReason);
+        Assert.Equal($"version {newer.Version} serves; an automatic trigger never replaces a newer version", promotion.OutcomeReason);
+        Assert.Equal(newer.Version, await rig.Registry.AliasAsync(model, "production"));
     }
 
     [Fact]
     public async Task Should_stop_waiting_at_its_deadline_and_still_settle_on_a_late_answer()
     {
+        // A rollout takes longer than a second (the model server alone loads for 0.3 s after its pod starts).
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { ["ModelPromoter:Promotion:ServingTimeout"] = "00:00:01" });
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
         var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
-        rig.Serving.Hold(model, version);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         var (_, overdue) = await rig.InStateAsync(id, "Failed");
         Assert.StartsWith("the serving saga did not answer within 1 s", overdue.FailedStep!.Reason, StringComparison.Ordinal);
 
-        var request = Assert.Single(rig.Serving.For(model));
-        await rig.PublishAsync(new ServingAttemptFinished
-        {
-            FlowId = request.FlowId,
-            OccurredAt = DateTimeOffset.UtcNow,
-            PromotionId = id,
-            ModelName = model,
-            Version = version,
-            Outcome = ServingOutcome.Served,
-        });
-        await rig.InStateAsync(id, "Promoted");
+        Assert.Single(rig.Serving.For(model));
+        await rig.InStateAsync(id, "Promoted", TimeSpan.FromSeconds(90));
+        Assert.Equal(version, await rig.Registry.AliasAsync(model, "production"));
     }
 }
