@@ -7,6 +7,7 @@ builder.AddProvisioner();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapProvisionerEndpoints();
 await app.RunAsync();
 
 /// <summary>The Provisioner's entry point, named so tests can host it.</summary>

@@ -6,6 +6,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapApplicationEndpoints();
 await app.RunAsync();
 
 /// <summary>The TrainingCoordinator's entry point, named so tests can host the real Program.</summary>

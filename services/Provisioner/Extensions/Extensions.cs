@@ -4,6 +4,7 @@ using Mlops.Clients.Kubernetes;
 using Mlops.Clients.Minio;
 using Mlops.Clients.Mlflow;
 using Mlops.Provisioner.Consumers;
+using Mlops.Provisioner.Ops;
 using Mlops.Provisioner.Sagas;
 using Mlops.Provisioner.Stacks;
 using Mlops.Provisioner.Steps;
@@ -43,5 +44,13 @@ public static class Extensions
         services.AddScoped<MlflowStep>();
         services.AddHostedService<StackFileLoader>();
         return builder;
+    }
+
+    /// <summary>The Provisioner's own ops endpoints, after <c>MapDefaultEndpoints</c>.</summary>
+    public static WebApplication MapProvisionerEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapStackOps();
+        return app;
     }
 }

@@ -13,7 +13,7 @@ internal static class OpsCommandEndpoint
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public static async Task<IResult> HandleAsync<TCommand>(HttpContext http, string pattern, Func<OpsCommandRequest, string, TCommand> create,
-        OpsCommandOutbox outbox, ILogger logger, CancellationToken cancellationToken)
+        Func<TCommand, Guid?>? sagaIdOf, OpsCommandOutbox outbox, ILogger logger, CancellationToken cancellationToken)
         where TCommand : class
     {
         var who = http.OpsCaller();
@@ -53,6 +53,7 @@ internal static class OpsCommandEndpoint
             Command = name,
             MessageId = duplicate ? null : messageId,
             FlowId = flowId,
+            SagaId = sagaIdOf?.Invoke(command),
             RequestedBy = who,
             Duplicate = duplicate,
         };

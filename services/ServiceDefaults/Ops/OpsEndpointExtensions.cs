@@ -40,16 +40,18 @@ public static class OpsEndpointExtensions
     /// request and who asked (the token's owner), throwing <see cref="OpsValidationException"/> for bad input (400
     /// problem+json); the command is published through the saga store's outbox with who asked in its header, and the answer
     /// is 202 (<see cref="OpsAccepted"/>) only after that commit (503 when the store could not commit: nothing was sent).
+    /// <paramref name="sagaIdOf"/> names the saga the command drives, for the answer's <c>sagaId</c>.
     /// </summary>
     public static RouteHandlerBuilder MapOpsCommand<TCommand>(this IEndpointRouteBuilder endpoints,
-        [System.Diagnostics.CodeAnalysis.StringSyntax("Route")] string pattern, Func<OpsCommandRequest, string, TCommand> create)
+        [System.Diagnostics.CodeAnalysis.StringSyntax("Route")] string pattern, Func<OpsCommandRequest, string, TCommand> create,
+        Func<TCommand, Guid?>? sagaIdOf = null)
         where TCommand : class
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         ArgumentNullException.ThrowIfNull(create);
         return endpoints.MapPost(pattern, (HttpContext http, OpsCommandOutbox outbox, ILoggerFactory logs, CancellationToken cancellationToken) =>
-                OpsCommandEndpoint.HandleAsync(http, pattern, create, outbox, logs.CreateLogger("Mlops.ServiceDefaults.Ops"), cancellationToken))
+                OpsCommandEndpoint.HandleAsync(http, pattern, create, sagaIdOf, outbox, logs.CreateLogger("Mlops.ServiceDefaults.Ops"), cancellationToken))
             .RequireOpsToken();
     }
 

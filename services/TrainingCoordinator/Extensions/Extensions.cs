@@ -5,6 +5,7 @@ using Mlops.Clients.Kubernetes;
 using Mlops.Clients.Mlflow;
 using Mlops.ServiceDefaults;
 using Mlops.TrainingCoordinator.Jobs;
+using Mlops.TrainingCoordinator.Ops;
 using Mlops.TrainingCoordinator.Registry;
 using Mlops.TrainingCoordinator.Sagas;
 using Mlops.TrainingCoordinator.Training;
@@ -35,5 +36,13 @@ public static class Extensions
         services.AddSingleton<TrainingJobReporter>();
         services.AddHostedService<TrainingJobWatcher>();
         return builder;
+    }
+
+    /// <summary>The TrainingCoordinator's own ops endpoints, after <c>MapDefaultEndpoints</c>.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapTrainingOps();
+        return app;
     }
 }
