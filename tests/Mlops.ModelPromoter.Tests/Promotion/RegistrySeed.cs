@@ -73,6 +73,29 @@ public sealed class RegistrySeed(HttpClient mlflow, IMinioClient minio)
         return (version, runId, source);
     }
 
+    /// <summary>
+    /// A READY version made from a run tagged <c>mlops.training_id</c>, as the TrainingCoordinator's runs are: its MinIO
+    /// events are left to the coordinator's ModelRegistered, so a test of that announcement sees only its own trigger.
+    /// </summary>
+    public Task<(string Version, string RunId, string Source)> TrainedVersionAsync(string model, IReadOnlyDictionary<string, string>? tags = null,
+        IReadOnlyDictionary<string, double>? metrics = null) =>
+        ReadyVersionAsync(model, Trained(tags), metrics);
+
+    /// <summary>A finished run the TrainingCoordinator could have made (tagged <c>mlops.training_id</c>), with its model files logged.</summary>
+    public async Task<(string RunId, string Source)> TrainedRunWithModelAsync()
+    {
+        var (runId, artifacts) = await RunAsync(tags: Trained(null));
+        var source = artifacts + "/model";
+        await LogModelAsync(source, runId);
+        return (runId, source);
+    }
+
+    private static Dictionary<string, string> Trained(IReadOnlyDictionary<string, string>? tags)
+    {
+        var all = new Dictionary<string, string>(tags ?? new Dictionary<string, string>()) { ["mlops.training_id"] = Guid.NewGuid().ToString() };
+        return all;
+    }
+
     /// <summary>Writes a model's files at <paramref name="source"/> (<c>s3://bucket/key</c>) as <c>mlflow.pytorch.log_model</c> does.</summary>
     public async Task LogModelAsync(string source, string runId)
     {

@@ -25,7 +25,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, _, source) = await rig.Registry.ReadyVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
+        var (version, _, source) = await rig.Registry.TrainedVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
         var first = Promote(model, version);
         var second = Promote(model, version);
 
@@ -52,7 +52,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
             [$"ModelPromoter:Policies:Models:{model}:TargetAlias"] = "champion",
         });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
@@ -81,7 +81,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
             ["ModelPromoter:Promotion:ApprovalTimeout"] = "00:00:01",
         });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(model, version), "Failed");
@@ -96,7 +96,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
         var model = RegistrySeed.NewModelName();
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { [$"ModelPromoter:Policies:Models:{model}:RequireApproval"] = "true" });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         await rig.InStateAsync(id, "WaitingForApproval");
