@@ -66,7 +66,21 @@ public sealed class RegistrySeed(HttpClient mlflow, IMinioClient minio)
         IReadOnlyDictionary<string, double>? metrics = null)
     {
         var (runId, artifacts) = await RunAsync(tags: tags, metrics: metrics ?? new Dictionary<string, double> { ["accuracy"] = 0.91 });
-        var source = artifacts + "/model";
+        return await VersionOfAsync(model, runId, artifacts + "/model");
+    }
+
+    /// <summary>
+    /// A READY version whose files lie in <see cref="PromoterSandbox.UnwatchedBucket"/>, which sends no events, as a model
+    /// logged where MinIO was never told to notify: only the trigger a test is about can promote it.
+    /// </summary>
+    public async Task<(string Version, string RunId, string Source)> UnwatchedVersionAsync(string model)
+    {
+        var (runId, _) = await RunAsync(metrics: new Dictionary<string, double> { ["accuracy"] = 0.91 });
+        return await VersionOfAsync(model, runId, $"s3://{PromoterSandbox.UnwatchedBucket}/0/{runId}/artifacts/model");
+    }
+
+    private async Task<(string Version, string RunId, string Source)> VersionOfAsync(string model, string runId, string source)
+    {
         await LogModelAsync(source, runId);
         var version = await RegisterAsync(model, source, runId);
         await WaitReadyAsync(model, version);

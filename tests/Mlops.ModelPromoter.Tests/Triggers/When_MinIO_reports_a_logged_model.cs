@@ -138,7 +138,7 @@ public sealed class When_MinIO_reports_a_logged_model(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, _) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, _) = await rig.Registry.UnwatchedVersionAsync(model);
         var key = $"0/{runId}/artifacts/model/MLmodel";
 
         await BucketEvents.PublishAsync(sandbox, BucketEvents.Message("other-bucket", key), bucket: "other-bucket");
