@@ -22,6 +22,8 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         await rig.PublishAsync(registered);
         await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
         var (record, promotion) = await rig.InStateAsync(id, "Promoted");
+        var complete = Assert.Single(await rig.RolloutCompleteAsync(model, version));
+        Assert.Equal((registered.FlowId, PromoterSandbox.Namespace), (complete.FlowId, complete.Namespace));
 
         var serve = Assert.Single(rig.Serving.For(model));
         Assert.Equal((version, "production", false, PromotionTriggers.ModelRegistered), (serve.Version, serve.Alias, serve.Deliberate, serve.Trigger));

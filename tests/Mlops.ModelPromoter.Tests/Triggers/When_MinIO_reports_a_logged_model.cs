@@ -27,6 +27,7 @@ public sealed class When_MinIO_reports_a_logged_model(PromoterSandbox sandbox)
 
         Assert.Equal(PromotionTriggers.Minio, promotion.Trigger);
         Assert.Equal(source, Assert.Single(rig.Serving.For(model)).ArtifactLocation);
+        Assert.Single(await rig.RolloutCompleteAsync(model, version));
         var run = RunArtifactStateMachine.IdOf(PromoterSandbox.ArtifactBucket, "0", runId);
         var history = await rig.SagaHistoryAsync<RunArtifactState>(run);
         Assert.Single(history, h => h.Event == nameof(RunArtifactLogged));

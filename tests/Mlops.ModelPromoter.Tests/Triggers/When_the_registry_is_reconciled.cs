@@ -41,6 +41,7 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         var (newer, _, source) = await rig.Registry.UnwatchedVersionAsync(models[0]);
         var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(models[0], newer), "Promoted", TimeSpan.FromSeconds(60));
         Assert.Equal(PromotionTriggers.Reconciliation, promotion.Trigger);
+        Assert.Single(await rig.RolloutCompleteAsync(models[0], newer));
         var serve = Assert.Single(rig.Serving.For(models[0]));
         Assert.Equal((newer, source, stack.StackName), (serve.Version, serve.ArtifactLocation, serve.Stack.StackName));
 
