@@ -11,5 +11,9 @@ public sealed record RollbackModel : IFlowMessage
 
     public required string Reason { get; init; }
 
+    /// <summary>The version to serve again; null: the last one that served successfully before the current one, from the ledger.</summary>
     public string? ToVersion { get; init; }
+
+    /// <summary>Who asked, for the ledger and the logs.</summary>
+    public string? RequestedBy { get; init; }
 }

@@ -138,6 +138,14 @@ public sealed class ServiceHostTests : IAsyncLifetime
         Assert.Single(host.Logs.Entries, e => e.Category == typeof(BrokerConnectionReporter).FullName && e.Message.Contains("unreachable", StringComparison.OrdinalIgnoreCase));
     }
 
+    // The promoter checks its Kubernetes, MLflow and MinIO settings at start; these hosts never call them.
+    private static readonly Dictionary<string, string?> ModelPromoterClients = new()
+    {
+        ["Kubernetes:Server"] = "http://127.0.0.1:9",
+        ["Minio:AccessKey"] = "promoter-reader",
+        ["Minio:SecretKey"] = "unused-secret",
+    };
+
     private Uri ThroughRelay(TcpRelay relay) => new UriBuilder(_vhost.AmqpUrl) { Host = "127.0.0.1", Port = relay.Port }.Uri;
 
     /// <summary>Starts the named service's real Program against <paramref name="url"/>.</summary>
@@ -152,7 +160,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
                 ["Kubernetes:Server"] = "http://127.0.0.1:1",
                 ["Mlflow:Url"] = "http://127.0.0.1:1",
             }),
-            "model-promoter" => new ServiceHost<modelpromoter::Program>(url),
+            "model-promoter" => new ServiceHost<modelpromoter::Program>(url, ModelPromoterClients),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
         };
         _ = host.Services; // builds and starts the host

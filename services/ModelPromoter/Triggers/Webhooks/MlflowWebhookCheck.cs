@@ -1,0 +1,9 @@
+namespace Mlops.ModelPromoter.Triggers.Webhooks;
+
+/// <summary>What checking a delivery found: accepted with its id, or refused with the HTTP status to answer and why.</summary>
+public sealed record MlflowWebhookCheck(int Status, string Reason, Guid DeliveryId)
+{
+    public bool Accepted => Status == 200;
+
+    public static MlflowWebhookCheck Refused(int status, string reason) => new(status, reason, Guid.Empty);
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Mlops.Contracts;
+using Mlops.Testing;
+
+namespace Mlops.ModelPromoter.Tests.Promotion;
+
+/// <summary>
+/// Stands in for the Provisioner's answer to <see cref="GetStackStatus"/> until the real one runs in these tests: it answers
+/// from what the test told it (ready, failed, provisioning, or not known).
+/// </summary>
+public sealed class StackDesk : IConsumer<GetStackStatus>
+{
+    private readonly ConcurrentDictionary<string, StackStatus> _stacks = new(StringComparer.Ordinal);
+
+    /// <summary>Every question, in arrival order.</summary>
+    public ConcurrentQueue<GetStackStatus> Asked { get; } = new();
+
+    /// <summary>The stack the homelab runs: namespace <c>mlflow</c>, Secret <c>minio-credentials</c>, bucket <c>mlflow</c>.</summary>
+    public static StackReady Homelab(string? name = null) => new()
+    {
+        FlowId = Guid.NewGuid(),
+        OccurredAt = DateTimeOffset.UtcNow,
+        StackName = name ?? "stack-" + Guid.NewGuid().ToString("N")[..8],
+        Namespace = "mlflow",
+        MlflowTrackingUri = "http://mlflow.mlflow.svc.cluster.local:5000",
+        MinioEndpoint = "http://minio.minio.svc.cluster.local:9000",
+        ArtifactBucket = PromoterSandbox.ArtifactBucket,
+        Buckets = [PromoterSandbox.ArtifactBucket],
+        Credentials = new StackCredentials { SecretName = "minio-credentials" },
+        Namespaces = [new StackNamespace { Name = "mlflow", Credentials = new StackCredentials { SecretName = "minio-credentials" } }],
+        MinioExchange = PromoterSandbox.Exchange,
+    };
+
+    public void Ready(StackReady stack) => _stacks[stack.StackName] = new StackStatus
+    {
+        FlowId = stack.FlowId,
+        OccurredAt = DateTimeOffset.UtcNow,
+        StackName = stack.StackName,
+        Known = true,
+        Ready = true,
+        State = "Ready",
+        Stack = stack,
+    };
+
+    public void Provisioning(string stackName, string state) => _stacks[stackName] = new StackStatus
+    {
+        FlowId = Guid.Empty,
+        OccurredAt = DateTimeOffset.UtcNow,
+        StackName = stackName,
+        Known = true,
+        Ready = false,
+        State = state,
+    };
+
+    public void Failed(string stackName, string step, string reason) => _stacks[stackName] = new StackStatus
+    {
+        FlowId = Guid.Empty,
+        OccurredAt = DateTimeOffset.UtcNow,
+        StackName = stackName,
+        Known = true,
+        Ready = false,
+        State = "Failed",
+        FailedStep = step,
+        Reason = reason,
+    };
+
+    public Task WaitAskedAsync(string stackName) =>
+        Eventually.HoldsAsync(() => Asked.Any(a => a.StackName == stackName), $"GetStackStatus about {stackName}");
+
+    public async Task Consume(ConsumeContext<GetStackStatus> context)
+    {
+        Asked.Enqueue(context.Message);
+        var status = _stacks.TryGetValue(context.Message.StackName, out var known)
+            ? known with { FlowId = context.Message.FlowId, OccurredAt = DateTimeOffset.UtcNow }
+            : new StackStatus
+            {
+                FlowId = context.Message.FlowId,
+                OccurredAt = DateTimeOffset.UtcNow,
+                StackName = context.Message.StackName,
+                Known = false,
+                Ready = false,
+            };
+        await context.RespondAsync(status);
+    }
+}

@@ -1,0 +1,75 @@
+using Mlops.ModelPromoter.Sagas;
+using Mlops.ModelPromoter.Serving;
+using Mlops.Testing;
+
+namespace Mlops.ModelPromoter.Tests.Promotion;
+
+/// <summary>ModelRegistered from the TrainingCoordinator: verified READY, its stack asked about, gated, handed to serving, once.</summary>
+[Collection(PromoterCollection.Name)]
+public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbox)
+{
+    [Fact]
+    public async Task Should_hand_the_READY_version_to_its_serving_saga_once_however_often_it_is_announced()
+    {
+        await using var rig = await PromoterRig.StartAsync(sandbox);
+        var writesBefore = rig.KubernetesWrites().Count;
+        var stack = await rig.StackAsync();
+        var model = RegistrySeed.NewModelName();
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
+        var registered = PromoterRig.Registered(model, version, runId, source, stack.StackName);
+        var id = PromotionIds.Automatic(model, version);
+
+        await rig.PublishAsync(registered);
+        await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
+        var (record, promotion) = await rig.InStateAsync(id, "Promoted");
+        var complete = Assert.Single(await rig.RolloutCompleteAsync(model, version));
+        Assert.Equal((registered.FlowId, PromoterSandbox.Namespace), (complete.FlowId, complete.Namespace));
+
+        var serve = Assert.Single(rig.Serving.For(model));
+        Assert.Equal((version, "production", false, PromotionTriggers.ModelRegistered), (serve.Version, serve.Alias, serve.Deliberate, serve.Trigger));
+        Assert.Equal((id, registered.FlowId, runId, source), (serve.PromotionId, serve.FlowId, serve.RunId, serve.ArtifactLocation));
+        Assert.Equal(stack.StackName, serve.Stack.StackName);
+        Assert.Equal(stack.ArtifactBucket, serve.Stack.ArtifactBucket);
+        Assert.Equal(registered.FlowId.ToString(), record.FlowId);
+        Assert.Equal(nameof(ServingOutcome.Served), promotion.Outcome);
+        Assert.Equal("policy (automatic)", promotion.ApprovedBy);
+        var started = Assert.Single(rig.Events.Started, e => e.ModelName == model);
+        Assert.Equal((registered.FlowId, PromotionTriggers.ModelRegistered, id, false), (started.FlowId, started.Trigger, started.PromotionId, started.Deliberate));
+        Assert.Contains(rig.Desk.Asked, a => a.StackName == stack.StackName);
+        Assert.DoesNotContain(rig.Events.Failed, e => e.ModelName == model);
+
+        var history = await rig.HistoryAsync(id);
+        Assert.Equal("ModelRegistered", history[0].Event);
+        Assert.Contains(history, h => h.ToState == "WaitingForServing");
+        Assert.Contains(history, h => h.ToState == "Promoted");
+
+        // A late duplicate lands on the promoted instance: a later version of the model that is served marks the time it had.
+        await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
+        var (next, nextRun, nextSource) = await rig.Registry.TrainedVersionAsync(model);
+        await rig.PublishAsync(PromoterRig.Registered(model, next, nextRun, nextSource, stack.StackName));
+        await rig.InStateAsync(PromotionIds.Automatic(model, next), "Promoted");
+        Assert.Single(rig.Serving.For(model), r => r.Version == version);
+        Assert.Single(rig.Events.Started, e => e.ModelName == model && e.Version == version);
+        // Both versions went to the model's one Deployment: created once, then changed in place.
+        Assert.Single(rig.KubernetesWrites().Skip(writesBefore), w => w.Contains(" create apps/deployments ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_report_the_time_of_the_last_ModelRegistered_in_the_trigger_metric()
+    {
+        await using var rig = await PromoterRig.StartAsync(sandbox);
+        var stack = await rig.StackAsync();
+        var model = RegistrySeed.NewModelName();
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
+        await rig.InStateAsync(PromotionIds.Automatic(model, version), "Promoted");
+
+        var metrics = await rig.Promoter!.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').Single(l => l.StartsWith("mlops_promotion_trigger_last_seen_seconds{", StringComparison.Ordinal) && l.Contains("source=\"ModelRegistered\"", StringComparison.Ordinal));
+        Assert.InRange(double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture), before, before + 120);
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("mlops_promotion_trigger_last_seen_seconds{", StringComparison.Ordinal)
+            && l.Contains("source=\"webhook\"", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal));
+    }
+}
