@@ -1,3 +1,4 @@
+extern alias modelpromoter;
 extern alias provisioner;
 extern alias trainingcoordinator;
 using MassTransit;
@@ -12,8 +13,8 @@ namespace Mlops.Ops.Tests;
 /// </summary>
 public sealed class When_the_services_declare_their_topology : IAsyncLifetime
 {
-    /// <summary>The services the test starts; a service's rows in the doc are checked when it is here.</summary>
-    private static readonly string[] Services = ["provisioner", "training-coordinator"];
+    /// <summary>The services the test starts: every row a service declares at start must be on the broker.</summary>
+    private static readonly string[] Services = ["provisioner", "training-coordinator", "model-promoter"];
 
     private RabbitMqVirtualHost _vhost = null!;
     private readonly List<IAsyncDisposable> _hosts = [];
@@ -38,6 +39,7 @@ public sealed class When_the_services_declare_their_topology : IAsyncLifetime
             {
                 "provisioner" => new ServiceHost<provisioner::Program>(_vhost.AmqpUrl, settings, started).Start(),
                 "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(_vhost.AmqpUrl, settings, started).Start(),
+                "model-promoter" => new ServiceHost<modelpromoter::Program>(_vhost.AmqpUrl, settings, started).Start(),
                 _ => throw new ArgumentOutOfRangeException(nameof(service), service, "No Program for this service."),
             });
         }
