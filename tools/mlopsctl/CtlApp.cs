@@ -32,6 +32,9 @@ public static class CtlApp
         root.Options.Add(CtlContext.Options.Token);
         root.Options.Add(CtlContext.Options.Config);
         root.Options.Add(CtlContext.Options.Json);
+        root.Options.Add(CtlContext.Options.ManagementUrl);
+        root.Options.Add(CtlContext.Options.ManagementUser);
+        root.Options.Add(CtlContext.Options.ManagementPassword);
         foreach (var url in CtlContext.Options.Urls.Values)
             root.Options.Add(url);
 
@@ -39,6 +42,10 @@ public static class CtlApp
             command => (parsed, cancellationToken) => RunCommandAsync(parsed, environment, output, error, handler, command, cancellationToken);
         root.Subcommands.Add(SagaCommands.Build(run));
         root.Subcommands.Add(FlowCommands.Build(run));
+        root.Subcommands.Add(StackCommands.Build(run));
+        root.Subcommands.Add(TrainCommands.Build(run));
+        root.Subcommands.Add(LogCommands.Build(run));
+        root.Subcommands.Add(ErrorCommands.Build(run));
         return root;
     }
 
@@ -48,7 +55,8 @@ public static class CtlApp
         try
         {
             var flags = CtlContext.Options.Urls.ToDictionary(u => u.Key, u => parsed.GetValue(u.Value));
-            var settings = CtlSettings.Resolve(flags, parsed.GetValue(CtlContext.Options.Token), parsed.GetValue(CtlContext.Options.Config), environment);
+            var settings = CtlSettings.Resolve(flags, parsed.GetValue(CtlContext.Options.Token), parsed.GetValue(CtlContext.Options.Config), environment,
+                (parsed.GetValue(CtlContext.Options.ManagementUrl), parsed.GetValue(CtlContext.Options.ManagementUser), parsed.GetValue(CtlContext.Options.ManagementPassword)));
             using var context = new CtlContext(settings, new CtlOutput(output, error, parsed.GetValue(CtlContext.Options.Json)), handler);
             return await command(context, parsed, cancellationToken);
         }

@@ -33,6 +33,10 @@ public sealed class CtlContext(CtlSettings settings, CtlOutput output, HttpMessa
         return _clients[name] = new OpsClient(name, Settings.Services[name], token, handler);
     }
 
+    /// <summary>RabbitMQ's management API; no URL configured is bad usage.</summary>
+    public RabbitMqManagement Management() => new(Settings.Management ?? throw new CtlException(CtlExit.BadUsage,
+        $"No RabbitMQ management URL: give --rabbitmq-management-url, MLOPS_RABBITMQ_MANAGEMENT_URL, rabbitmq.managementUrl in the config file, or {CtlSettings.RunManagementName} in .run/endpoints."));
+
     public void Dispose()
     {
         foreach (var client in _clients.Values)
@@ -45,6 +49,10 @@ public sealed class CtlContext(CtlSettings settings, CtlOutput output, HttpMessa
         public static readonly Option<string?> Token = new("--token") { Description = "Ops token (else MLOPS_TOKEN, else the config file)", Recursive = true };
         public static readonly Option<string?> Config = new("--config") { Description = "Config file (default ~/.config/mlopsctl/config.yaml)", Recursive = true };
         public static readonly Option<bool> Json = new("--json") { Description = "Write JSON for scripts instead of tables", Recursive = true };
+
+        public static readonly Option<string?> ManagementUrl = new("--rabbitmq-management-url") { Description = "RabbitMQ's management API (else MLOPS_RABBITMQ_MANAGEMENT_URL, else the config file, else .run/endpoints)", Recursive = true };
+        public static readonly Option<string?> ManagementUser = new("--rabbitmq-user") { Description = "RabbitMQ management user (else MLOPS_RABBITMQ_USER, else the config file)", Recursive = true };
+        public static readonly Option<string?> ManagementPassword = new("--rabbitmq-password") { Description = "RabbitMQ management password (better MLOPS_RABBITMQ_PASSWORD or the config file: arguments show in ps)", Recursive = true };
 
         public static readonly IReadOnlyDictionary<string, Option<string?>> Urls = CtlSettings.ServiceNames.ToDictionary(
             n => n, n => new Option<string?>($"--{n}-url") { Description = $"The {n}'s URL (else {CtlSettings.EnvironmentName(n)}, else the config file)", Recursive = true });

@@ -13,11 +13,34 @@ public sealed class OpsClient(string service, Uri baseAddress, string token, Htt
     public string Service { get; } = service;
 
     /// <summary>The answer's status and JSON body; 401, 400 and 5xx or no answer at all end the command.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    public Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync(method, path, body is null ? null : new StringContent(JsonSerializer.Serialize(body, CtlOutput.Json), Encoding.UTF8, "application/json"),
+            cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(HttpMethod, string, object?, CancellationToken)"/> with a body of text, e.g. a stack file as YAML.</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> SendTextAsync(HttpMethod method, string path, string text, string mediaType,
+        CancellationToken cancellationToken) =>
+        SendAsync(method, path, new StringContent(text, Encoding.UTF8, mediaType), cancellationToken);
+
+    /// <summary>A text answer (e.g. a pod's log) when 200; otherwise the status and the problem, as JSON.</summary>
+    public async Task<(HttpStatusCode Status, string? Text, JsonElement Problem)> GetTextAsync(string path, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
-            request.Content = new StringContent(JsonSerializer.Serialize(body, CtlOutput.Json), Encoding.UTF8, "application/json");
+        var (status, mediaType, text) = await ExchangeAsync(HttpMethod.Get, path, null, cancellationToken);
+        if (status == HttpStatusCode.OK && mediaType == "text/plain")
+            return (status, text, default);
+        return (status, null, Checked(status, Parse(status, text)));
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var (status, _, text) = await ExchangeAsync(method, path, content, cancellationToken);
+        return (status, Checked(status, Parse(status, text)));
+    }
+
+    private async Task<(HttpStatusCode Status, string? MediaType, string Text)> ExchangeAsync(HttpMethod method, string path, HttpContent? content,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         HttpResponseMessage response;
         try
         {
@@ -32,29 +55,32 @@ public sealed class OpsClient(string service, Uri baseAddress, string token, Htt
             throw new CtlException(CtlExit.Unreachable, $"{Service} at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s.");
         }
         using (response)
+            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    private JsonElement Parse(HttpStatusCode status, string text)
+    {
+        if (text.Length == 0)
+            return default;
+        try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            JsonElement json = default;
-            if (text.Length > 0)
-            {
-                try
-                {
-                    json = JsonSerializer.Deserialize<JsonElement>(text);
-                }
-                catch (JsonException)
-                {
-                    throw new CtlException(CtlExit.Unreachable, $"{Service} answered {(int)response.StatusCode} with a body that is not JSON: is {_http.BaseAddress} an mlops service?");
-                }
-            }
-            var status = response.StatusCode;
-            if (status == HttpStatusCode.Unauthorized)
-                throw new CtlException(CtlExit.BadUsage, $"{Service} refused the token ({Detail(json)}); give the right one with --token or MLOPS_TOKEN.");
-            if (status == HttpStatusCode.BadRequest)
-                throw new CtlException(CtlExit.BadUsage, $"{Service} refused the request: {Detail(json)}");
-            if ((int)status >= 500)
-                throw new CtlException(CtlExit.Unreachable, $"{Service} answered {(int)status}: {Detail(json)}");
-            return (status, json);
+            return JsonSerializer.Deserialize<JsonElement>(text);
         }
+        catch (JsonException)
+        {
+            throw new CtlException(CtlExit.Unreachable, $"{Service} answered {(int)status} with a body that is not JSON: is {_http.BaseAddress} an mlops service?");
+        }
+    }
+
+    private JsonElement Checked(HttpStatusCode status, JsonElement json)
+    {
+        if (status == HttpStatusCode.Unauthorized)
+            throw new CtlException(CtlExit.BadUsage, $"{Service} refused the token ({Detail(json)}); give the right one with --token or MLOPS_TOKEN.");
+        if (status == HttpStatusCode.BadRequest)
+            throw new CtlException(CtlExit.BadUsage, $"{Service} refused the request: {Detail(json)}");
+        if ((int)status >= 500)
+            throw new CtlException(CtlExit.Unreachable, $"{Service} answered {(int)status}: {Detail(json)}");
+        return json;
     }
 
     public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, CancellationToken cancellationToken) =>

@@ -242,26 +242,7 @@ internal static class SagaCommands
         _ => $"answered {(int)status}",
     };
 
-    /// <summary>Polls the saga, printing each state it passes, until <paramref name="check"/> says it is over or the timeout passes.</summary>
-    private static async Task<(bool Ok, string What)> WaitAsync(CtlContext context, OpsClient client, Guid id, TimeSpan timeout,
-        Func<JsonElement, (bool Over, bool Ok, string What)> check, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        string? last = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        while (true)
-        {
-            var (_, shown) = await client.GetAsync($"ops/sagas/{id}", cancellationToken);
-            var state = shown.GetProperty("saga").GetProperty("state").GetString();
-            if (state != last)
-                context.Output.Progress($"… {id} {state}");
-            last = state;
-            var (over, ok, what) = check(shown);
-            if (over)
-                return (ok, what);
-            if (DateTimeOffset.UtcNow > deadline)
-                return (false, $"still {state} after {timeout}");
-            await timer.WaitForNextTickAsync(cancellationToken);
-        }
-    }
+    private static Task<(bool Ok, string What)> WaitAsync(CtlContext context, OpsClient client, Guid id, TimeSpan timeout,
+        Func<JsonElement, (bool Over, bool Ok, string What)> check, CancellationToken cancellationToken) =>
+        SagaWatch.WaitAsync(context, client, id, timeout, check, cancellationToken);
 }

@@ -16,18 +16,32 @@ public static class StackOpsEndpoints
     public static IEndpointRouteBuilder MapStackOps(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapOpsCommand("/ops/stacks", ProvisionStack, command => SagaIds.ForStack(command.StackName));
+        // A dry run answers before the command handler: it validates as apply does and publishes nothing.
+        endpoints.MapOpsCommand("/ops/stacks", ProvisionStack, command => SagaIds.ForStack(command.StackName))
+            .AddEndpointFilter<RouteHandlerBuilder, StackDryRunFilter>();
         endpoints.MapGet("/ops/stacks/{name}", StatusAsync).RequireOpsToken();
         return endpoints;
     }
 
-    private static ProvisionStack ProvisionStack(OpsCommandRequest request, string who)
+    private static ProvisionStack ProvisionStack(OpsCommandRequest request, string who) =>
+        Validate(request.BodyText, request.Query("only", maxLength: 200), request.Http.RequestServices.GetRequiredService<TimeProvider>()) with
+        {
+            FlowId = request.FlowId,
+            OccurredAt = request.OccurredAt,
+            RequestedBy = who,
+        };
+
+    /// <summary>
+    /// The stack file as apply takes it (the dry run takes it the same way): parsed and checked, with the request's
+    /// <c>only</c> over the file's; every error is thrown as one <see cref="OpsValidationException"/>.
+    /// </summary>
+    internal static ProvisionStack Validate(string body, string? only, TimeProvider time)
     {
-        OpsCommandRequest.Require(!string.IsNullOrWhiteSpace(request.BodyText), "body", "The stack file (YAML, docs/stack-file.md) is required as the body.");
+        OpsCommandRequest.Require(!string.IsNullOrWhiteSpace(body), "body", "The stack file (YAML, docs/stack-file.md) is required as the body.");
         ProvisionStack stack;
         try
         {
-            stack = StackFile.Parse(request.BodyText, "body", request.Http.RequestServices.GetRequiredService<TimeProvider>());
+            stack = StackFile.Parse(body, "body", time);
         }
         catch (StackFileException ex)
         {
@@ -36,14 +50,7 @@ public static class StackOpsEndpoints
                 .GroupBy(e => e.Path, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Line > 0 ? $"line {e.Line}: {e.Message}" : e.Message).ToArray(), StringComparer.Ordinal));
         }
-        IReadOnlyList<string> only = Only(request.Query("only", maxLength: 200)) ?? stack.Only;
-        return stack with
-        {
-            FlowId = request.FlowId,
-            OccurredAt = request.OccurredAt,
-            Only = only,
-            RequestedBy = who,
-        };
+        return stack with { Only = Only(only) ?? stack.Only };
     }
 
     private static List<string>? Only(string? only)
