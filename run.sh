@@ -54,6 +54,8 @@ if $fresh; then
   run_log "--fresh: removing $run_dir/data and the vhost '$run_vhost'"
   rm -rf "$run_dir/data"
   run_vhost_delete
+elif [ -d "$run_dir/data" ] && [ -n "$(ls -A "$run_dir/data")" ]; then
+  run_keep_previous_stores
 fi
 mkdir -p "$run_dir/data" "$run_dir/logs"
 run_write_secrets
@@ -75,7 +77,7 @@ run_print_endpoints
 training=$(run_training_request)
 set +e
 python3 scripts/run/flow.py --run-dir "$run_dir" --stack-file "$run_dir/homelab.yaml" --training "$training" \
-  --vhost "$run_vhost" --timeout "$run_timeout" | tee "$run_dir/logs/flow.log" | grep -v '^FLOW '
+  --vhost "$run_vhost" --timeout "$run_timeout" | tee "$run_dir/logs/flow.log" | grep --line-buffered -v '^FLOW '
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then

@@ -199,6 +199,9 @@ class Run:
         while True:
             self.print_new_lines(flow_id, since)
             status = self.stack(name)
+            # The stack's saga may still be Ready from an earlier flow: only this flow's outcome counts.
+            if status and status.get("flowId") != flow_id:
+                status = None
             if status and status.get("ready"):
                 self.print_new_lines(flow_id, since)
                 return

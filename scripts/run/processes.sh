@@ -4,7 +4,6 @@
 run_pids=()
 run_names=()
 run_started_rabbitmq=false
-run_management_url=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}
 
 run_log() { printf '[run] %s\n' "$*" >&2; }
 run_fail() { printf '[run] %s\n' "$*" >&2; exit 1; }
@@ -29,6 +28,7 @@ run_write_secrets() {
 }
 
 run_management() { # method path [json body]
+  local run_management_url=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}
   local url=${run_management_url#*@} credentials=${run_management_url#*://}
   credentials=${credentials%%@*}
   curl -fsS -u "$credentials" -X "$1" -H 'content-type: application/json' ${3:+-d "$3"} "${run_management_url%%://*}://$url$2" >/dev/null
@@ -36,13 +36,34 @@ run_management() { # method path [json body]
 
 run_vhost_ensure() {
   run_management PUT "/api/vhosts/$run_vhost" || run_fail "could not create RabbitMQ vhost '$run_vhost'"
-  run_management PUT "/api/permissions/$run_vhost/guest" '{"configure":".*","write":".*","read":".*"}' \
-    || run_fail "could not give guest access to vhost '$run_vhost'"
+  local user=${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}
+  user=${user#*://}
+  user=${user%%@*}
+  user=${user%%:*}
+  run_management PUT "/api/permissions/$run_vhost/$user" '{"configure":".*","write":".*","read":".*"}' \
+    || run_fail "could not give $user access to vhost '$run_vhost'"
 }
 
 run_vhost_delete() { run_management DELETE "/api/vhosts/$run_vhost" 2>/dev/null || true; }
 
-run_amqp_url() { printf 'amqp://guest:guest@127.0.0.1:5672/%s' "$run_vhost"; }
+# The sandbox keeps its Kubernetes objects and MLflow registry in memory, so each run starts them empty and the new
+# registry numbers cnn_classifier's versions from 1 again. Stores that remember the last run's version 1 as promoted
+# would take the new version 1 for a duplicate and serve nothing, so the last run's stores (and the objects MinIO kept
+# for them) are moved, whole and readable, to history/<time>/ and this run starts its own.
+run_keep_previous_stores() {
+  local kept
+  kept="$run_dir/history/$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$run_dir/history"
+  mv "$run_dir/data" "$kept"
+  run_log "the last run's stores are kept in $kept (the sandbox starts empty, so this run starts its own stores)"
+}
+
+# RABBITMQ_URL (infra.sh's, or the one given) with this run's vhost as its path.
+run_amqp_url() {
+  local base=${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}
+  local scheme=${base%%://*} rest=${base#*://}
+  printf '%s://%s/%s' "$scheme" "${rest%%/*}" "$run_vhost"
+}
 
 run_projects=(services/Provisioner services/TrainingCoordinator services/ModelPromoter tools/Sandbox tools/mlopsctl)
 
