@@ -293,9 +293,10 @@ Kubernetes (the sandbox's API server; kubectl as on a cluster):
     curl -s -X POST -H 'Content-Type: application/json' --data @/tmp/input.json $(run_url kubernetes)$proxy/invocations
 
 A model trained outside the product, as the homelab did it from a laptop: a new MLflow run, the model's files uploaded
-with s3cmd (MLmodel last), a version registered through MLflow's REST API; MinIO's event for MLmodel starts the promotion:
+with s3cmd (MLmodel last), a version registered through MLflow's REST API; MinIO's event for MLmodel (and MLflow's
+webhook for the new version) promote it, as "mlopsctl sagas list" then shows:
   mlflow=$(run_url mlflow)/api/2.0/mlflow
-  s3cmd -c $run_dir/s3cfg get --recursive --force $source/ /tmp/laptop-model/
+  mkdir -p /tmp/laptop-model && s3cmd -c $run_dir/s3cfg get --recursive --force $source/ /tmp/laptop-model/
   experiment=\$(curl -s -X POST \$mlflow/experiments/create -d '{"name":"laptop-'\$RANDOM'"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["experiment_id"])')
   run=\$(curl -s -X POST \$mlflow/runs/create -d '{"experiment_id":"'\$experiment'"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])')
   s3cmd -c $run_dir/s3cfg put --recursive --exclude MLmodel /tmp/laptop-model/ s3://mlflow/\$experiment/\$run/artifacts/model/
