@@ -16,8 +16,11 @@ public sealed record PromoteModel : IFlowMessage
 
     public required string Version { get; init; }
 
-    /// <summary>The alias pointed at the version once it serves; MLflow's stages are deprecated in favour of aliases.</summary>
-    public string Alias { get; init; } = "production";
+    /// <summary>
+    /// The alias pointed at the version once it serves (MLflow's stages are deprecated in favour of aliases); null: the
+    /// model's policy's <c>TargetAlias</c>, <c>production</c> unless configured.
+    /// </summary>
+    public string? Alias { get; init; }
 
     /// <summary>Wait for <see cref="ApprovePromotion"/> even though a person chose the version.</summary>
     public bool RequireApproval { get; init; }

@@ -26,7 +26,7 @@ public sealed class ServingWhenAModelIsRolledBack(ServingCluster cluster)
 
         var promote = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Of<PromoteModel>().FirstOrDefault(p => p.ModelName == Model)),
             "a PromoteModel for the rollback");
-        Assert.Equal(("1", "production"), (promote.Version, promote.Alias));
+        Assert.Equal(("1", "production", "ana", nameof(RollbackModel)), (promote.Version, promote.Alias, promote.RequestedBy, promote.Trigger));
 
         // The promotion half verifies and gates it, then hands it over as a deliberate choice, as it does for any PromoteModel.
         var promotion = await cluster.ServeAsync(v1, deliberate: true);

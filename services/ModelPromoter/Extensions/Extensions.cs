@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Mlops.Clients.Kubernetes;
 using Mlops.Clients.Minio;
 using Mlops.Clients.Mlflow;
+using Mlops.ModelPromoter.Ops;
 using Mlops.ModelPromoter.Policies;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Serving;
@@ -68,6 +69,7 @@ public static class Extensions
     public static WebApplication MapModelPromoterEndpoints(this WebApplication app)
     {
         app.MapMlflowWebhook();
+        app.MapModelOps();
         return app;
     }
 }

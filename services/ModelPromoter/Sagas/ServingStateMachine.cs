@@ -577,7 +577,11 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
 
     private static PromoteModel PromoteAgain(RollbackModel rollback, string version, string? alias)
     {
-        var promote = new PromoteModel { FlowId = rollback.FlowId, OccurredAt = DateTimeOffset.UtcNow, ModelName = rollback.ModelName, Version = version };
+        var promote = new PromoteModel
+        {
+            FlowId = rollback.FlowId, OccurredAt = DateTimeOffset.UtcNow, ModelName = rollback.ModelName, Version = version,
+            RequestedBy = rollback.RequestedBy, Reason = rollback.Reason, Trigger = nameof(RollbackModel),
+        };
         return alias is null ? promote : promote with { Alias = alias };
     }
 

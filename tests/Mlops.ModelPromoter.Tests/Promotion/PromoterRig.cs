@@ -241,6 +241,13 @@ public sealed class PromoterRig : IAsyncDisposable
         return found!.Value;
     }
 
+    /// <summary>Waits for the <see cref="ServingRolloutComplete"/> of this version; answers every one the model had so far.</summary>
+    public async Task<IReadOnlyList<ServingRolloutComplete>> RolloutCompleteAsync(string model, string version)
+    {
+        await Eventually.HoldsAsync(() => Events.Completed.Any(e => e.ModelName == model && e.Version == version), $"ServingRolloutComplete {model} {version}");
+        return Events.Completed.Where(e => e.ModelName == model).ToList();
+    }
+
     public Task<IReadOnlyList<SagaHistoryEntry>> SagaHistoryAsync<TState>(Guid id) => Catalog.HistoryAsync(id, typeof(TState).Name);
 
     public Task<IReadOnlyList<SagaHistoryEntry>> HistoryAsync(Guid promotionId) => Catalog.HistoryAsync(promotionId, nameof(PromotionState));

@@ -18,6 +18,9 @@ public class PromoterSandbox : IAsyncLifetime
 
     public const string ArtifactBucket = "mlflow";
 
+    /// <summary>A bucket the promoter may read that notifies no one.</summary>
+    public const string UnwatchedBucket = "models-unwatched";
+
     public const string TargetArn = "arn:minio:sqs::MLOPS:amqp";
 
     /// <summary>The stack's namespace, where the promoter serves, and its Secret.</summary>
@@ -72,6 +75,7 @@ public class PromoterSandbox : IAsyncLifetime
             settings[key] = value;
         _sandbox = await SandboxFixture.StartAsync(settings);
         await _sandbox.Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(ArtifactBucket));
+        await _sandbox.Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(UnwatchedBucket));
         await _sandbox.Minio.SetBucketNotificationsAsync(new SetBucketNotificationsArgs().WithBucket(ArtifactBucket).WithBucketNotificationConfiguration(Notifications()));
         PromoterToken = await PrepareClusterAsync(_sandbox.Kubernetes);
     }

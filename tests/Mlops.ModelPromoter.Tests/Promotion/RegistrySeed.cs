@@ -66,11 +66,48 @@ public sealed class RegistrySeed(HttpClient mlflow, IMinioClient minio)
         IReadOnlyDictionary<string, double>? metrics = null)
     {
         var (runId, artifacts) = await RunAsync(tags: tags, metrics: metrics ?? new Dictionary<string, double> { ["accuracy"] = 0.91 });
-        var source = artifacts + "/model";
+        return await VersionOfAsync(model, runId, artifacts + "/model");
+    }
+
+    /// <summary>
+    /// A READY version whose files lie in <see cref="PromoterSandbox.UnwatchedBucket"/>, which sends no events, as a model
+    /// logged where MinIO was never told to notify: only the trigger a test is about can promote it.
+    /// </summary>
+    public async Task<(string Version, string RunId, string Source)> UnwatchedVersionAsync(string model)
+    {
+        var (runId, _) = await RunAsync(metrics: new Dictionary<string, double> { ["accuracy"] = 0.91 });
+        return await VersionOfAsync(model, runId, $"s3://{PromoterSandbox.UnwatchedBucket}/0/{runId}/artifacts/model");
+    }
+
+    private async Task<(string Version, string RunId, string Source)> VersionOfAsync(string model, string runId, string source)
+    {
         await LogModelAsync(source, runId);
         var version = await RegisterAsync(model, source, runId);
         await WaitReadyAsync(model, version);
         return (version, runId, source);
+    }
+
+    /// <summary>
+    /// A READY version made from a run tagged <c>mlops.training_id</c>, as the TrainingCoordinator's runs are: its MinIO
+    /// events are left to the coordinator's ModelRegistered, so a test of that announcement sees only its own trigger.
+    /// </summary>
+    public Task<(string Version, string RunId, string Source)> TrainedVersionAsync(string model, IReadOnlyDictionary<string, string>? tags = null,
+        IReadOnlyDictionary<string, double>? metrics = null) =>
+        ReadyVersionAsync(model, Trained(tags), metrics);
+
+    /// <summary>A finished run the TrainingCoordinator could have made (tagged <c>mlops.training_id</c>), with its model files logged.</summary>
+    public async Task<(string RunId, string Source)> TrainedRunWithModelAsync()
+    {
+        var (runId, artifacts) = await RunAsync(tags: Trained(null));
+        var source = artifacts + "/model";
+        await LogModelAsync(source, runId);
+        return (runId, source);
+    }
+
+    private static Dictionary<string, string> Trained(IReadOnlyDictionary<string, string>? tags)
+    {
+        var all = new Dictionary<string, string>(tags ?? new Dictionary<string, string>()) { ["mlops.training_id"] = Guid.NewGuid().ToString() };
+        return all;
     }
 
     /// <summary>Writes a model's files at <paramref name="source"/> (<c>s3://bucket/key</c>) as <c>mlflow.pytorch.log_model</c> does.</summary>

@@ -25,7 +25,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, _, source) = await rig.Registry.ReadyVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
+        var (version, _, source) = await rig.Registry.TrainedVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
         var first = Promote(model, version);
         var second = Promote(model, version);
 
@@ -43,6 +43,27 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
     }
 
     [Fact]
+    public async Task Should_point_the_policys_alias_at_the_version_when_the_request_names_none_and_the_named_one_when_it_does()
+    {
+        var model = RegistrySeed.NewModelName();
+        await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { [$"ModelPromoter:Policies:Models:{model}:TargetAlias"] = "champion" });
+        await rig.StackAsync();
+        var (version, _, _) = await rig.Registry.TrainedVersionAsync(model);
+        var byPolicy = Promote(model, version);
+        var named = Promote(model, version) with { Alias = "staging" };
+
+        await rig.PublishAsync(byPolicy);
+        await rig.InStateAsync(PromotionIds.Deliberate(model, version, byPolicy.RequestId!.Value), "Promoted");
+        await rig.PublishAsync(named);
+        await rig.InStateAsync(PromotionIds.Deliberate(model, version, named.RequestId!.Value), "Promoted");
+
+        Assert.Equal(["champion", "staging"], rig.Serving.For(model).Select(r => r.Alias));
+        Assert.Equal(version, await rig.Registry.AliasAsync(model, "champion"));
+        Assert.Equal(version, await rig.Registry.AliasAsync(model, "staging"));
+        Assert.Null(await rig.Registry.AliasAsync(model, "production"));
+    }
+
+    [Fact]
     public async Task Should_wait_for_approval_when_the_policy_asks_for_it_and_serve_once_approved()
     {
         var model = RegistrySeed.NewModelName();
@@ -52,7 +73,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
             [$"ModelPromoter:Policies:Models:{model}:TargetAlias"] = "champion",
         });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
@@ -81,7 +102,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
             ["ModelPromoter:Promotion:ApprovalTimeout"] = "00:00:01",
         });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(model, version), "Failed");
@@ -96,7 +117,7 @@ public sealed class When_a_person_chooses_a_version(PromoterSandbox sandbox)
         var model = RegistrySeed.NewModelName();
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { [$"ModelPromoter:Policies:Models:{model}:RequireApproval"] = "true" });
         var stack = await rig.StackAsync();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         await rig.InStateAsync(id, "WaitingForApproval");

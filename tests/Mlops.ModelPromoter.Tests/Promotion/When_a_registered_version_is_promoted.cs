@@ -12,15 +12,18 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
     public async Task Should_hand_the_READY_version_to_its_serving_saga_once_however_often_it_is_announced()
     {
         await using var rig = await PromoterRig.StartAsync(sandbox);
+        var writesBefore = rig.KubernetesWrites().Count;
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var registered = PromoterRig.Registered(model, version, runId, source, stack.StackName);
         var id = PromotionIds.Automatic(model, version);
 
         await rig.PublishAsync(registered);
         await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
         var (record, promotion) = await rig.InStateAsync(id, "Promoted");
+        var complete = Assert.Single(await rig.RolloutCompleteAsync(model, version));
+        Assert.Equal((registered.FlowId, PromoterSandbox.Namespace), (complete.FlowId, complete.Namespace));
 
         var serve = Assert.Single(rig.Serving.For(model));
         Assert.Equal((version, "production", false, PromotionTriggers.ModelRegistered), (serve.Version, serve.Alias, serve.Deliberate, serve.Trigger));
@@ -42,12 +45,13 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
 
         // A late duplicate lands on the promoted instance: a later version of the model that is served marks the time it had.
         await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
-        var (next, nextRun, nextSource) = await rig.Registry.ReadyVersionAsync(model);
+        var (next, nextRun, nextSource) = await rig.Registry.TrainedVersionAsync(model);
         await rig.PublishAsync(PromoterRig.Registered(model, next, nextRun, nextSource, stack.StackName));
         await rig.InStateAsync(PromotionIds.Automatic(model, next), "Promoted");
         Assert.Single(rig.Serving.For(model), r => r.Version == version);
         Assert.Single(rig.Events.Started, e => e.ModelName == model && e.Version == version);
-        Assert.Empty(rig.KubernetesWrites());
+        // Both versions went to the model's one Deployment: created once, then changed in place.
+        Assert.Single(rig.KubernetesWrites().Skip(writesBefore), w => w.Contains(" create apps/deployments ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,7 +60,7 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));

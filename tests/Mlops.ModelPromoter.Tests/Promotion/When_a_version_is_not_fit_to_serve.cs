@@ -52,8 +52,8 @@ public sealed class When_a_version_is_not_fit_to_serve(PromoterSandbox sandbox)
             [$"ModelPromoter:Policies:Models:{model}:Gates:0:Min"] = "0.85",
         });
         var stack = await rig.StackAsync();
-        var weak = await rig.Registry.ReadyVersionAsync(model, metrics: new Dictionary<string, double> { ["accuracy"] = 0.42 });
-        var strong = await rig.Registry.ReadyVersionAsync(model, metrics: new Dictionary<string, double> { ["accuracy"] = 0.91 });
+        var weak = await rig.Registry.TrainedVersionAsync(model, metrics: new Dictionary<string, double> { ["accuracy"] = 0.42 });
+        var strong = await rig.Registry.TrainedVersionAsync(model, metrics: new Dictionary<string, double> { ["accuracy"] = 0.91 });
 
         // Without metrics in the trigger, the gates read the run's.
         await rig.PublishAsync(PromoterRig.Registered(model, weak.Version, weak.RunId, weak.Source, stack.StackName, new Dictionary<string, double>()));

@@ -21,7 +21,7 @@ public sealed class When_the_promoter_is_killed(PromoterSandbox sandbox)
         rig.Desk.Ready(stack);
         await rig.PublishAsync(stack);
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var registered = PromoterRig.Registered(model, version, runId, source, stack.StackName);
 
         await rig.PublishAsync(registered);

@@ -1,6 +1,7 @@
 using Mlops.Contracts;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Serving;
+using Mlops.Sandbox.Faults;
 using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
@@ -23,7 +24,7 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
         rig.Configure(ImageKey(model), BadImage);
 
@@ -50,7 +51,7 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
         rig.Configure(ImageKey(model), BadImage);
 
@@ -79,8 +80,8 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var older = await rig.Registry.ReadyVersionAsync(model);
-        var newer = await rig.Registry.ReadyVersionAsync(model);
+        var older = await rig.Registry.TrainedVersionAsync(model);
+        var newer = await rig.Registry.TrainedVersionAsync(model);
         await rig.PublishAsync(PromoterRig.Registered(model, newer.Version, newer.RunId, newer.Source, stack.StackName));
         await rig.InStateAsync(PromotionIds.Automatic(model, newer.Version), "Promoted", TimeSpan.FromSeconds(90));
 
@@ -94,16 +95,24 @@ public sealed class When_the_serving_saga_answers(PromoterSandbox sandbox)
     [Fact]
     public async Task Should_stop_waiting_at_its_deadline_and_still_settle_on_a_late_answer()
     {
-        // A rollout takes longer than a second (the model server alone loads for 0.3 s after its pod starts).
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { ["ModelPromoter:Promotion:ServingTimeout"] = "00:00:01" });
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
 
-        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
-        var (_, overdue) = await rig.InStateAsync(id, "Failed");
-        Assert.StartsWith("the serving saga did not answer within 1 s", overdue.FailedStep!.Reason, StringComparison.Ordinal);
+        // Deployments answer 503 until the promotion has given up waiting, so the serving saga's answer comes late.
+        sandbox.Sandbox.Faults.Set("kubernetes", "apps", new FaultRule { ErrorRate = 1, StatusCodes = [503] });
+        try
+        {
+            await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
+            var (_, overdue) = await rig.InStateAsync(id, "Failed");
+            Assert.StartsWith("the serving saga did not answer within 1 s", overdue.FailedStep!.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Sandbox.Faults.Clear("kubernetes", "apps");
+        }
 
         Assert.Single(rig.Serving.For(model));
         await rig.InStateAsync(id, "Promoted", TimeSpan.FromSeconds(90));

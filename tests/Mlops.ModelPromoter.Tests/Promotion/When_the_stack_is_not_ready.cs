@@ -15,7 +15,7 @@ public sealed class When_the_stack_is_not_ready(PromoterSandbox sandbox)
         var stack = StackDesk.Homelab();
         rig.Desk.Provisioning(stack.StackName, "ProvisioningSecrets");
         var model = RegistrySeed.NewModelName();
-        var (version, _, _) = await rig.Registry.ReadyVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
+        var (version, _, _) = await rig.Registry.TrainedVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
         var id = PromotionIds.Automatic(model, version);
 
         await rig.PublishAsync(new PromoteModel
@@ -42,7 +42,7 @@ public sealed class When_the_stack_is_not_ready(PromoterSandbox sandbox)
     {
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var model = RegistrySeed.NewModelName();
-        var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
         var id = PromotionIds.Automatic(model, version);
 
         await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stackName: null));
@@ -62,8 +62,8 @@ public sealed class When_the_stack_is_not_ready(PromoterSandbox sandbox)
         rig.Desk.Failed(broken.StackName, "secrets", "secret mlflow/minio-credentials has no key AWS_SECRET_ACCESS_KEY");
         var slow = StackDesk.Homelab();
         var model = RegistrySeed.NewModelName();
-        var (first, firstRun, firstSource) = await rig.Registry.ReadyVersionAsync(model);
-        var (second, secondRun, secondSource) = await rig.Registry.ReadyVersionAsync(model);
+        var (first, firstRun, firstSource) = await rig.Registry.TrainedVersionAsync(model);
+        var (second, secondRun, secondSource) = await rig.Registry.TrainedVersionAsync(model);
 
         await rig.PublishAsync(PromoterRig.Registered(model, first, firstRun, firstSource, broken.StackName));
         await rig.PublishAsync(PromoterRig.Registered(model, second, secondRun, secondSource, slow.StackName));

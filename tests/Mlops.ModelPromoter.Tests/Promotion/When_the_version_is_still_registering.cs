@@ -13,11 +13,11 @@ public sealed class When_the_version_is_still_registering(SlowRegistrySandbox sa
         await using var rig = await PromoterRig.StartAsync(sandbox);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (runId, artifacts) = await rig.Registry.RunAsync();
-        var version = await rig.Registry.RegisterAsync(model, artifacts + "/model", runId);
+        var (runId, source) = await rig.Registry.TrainedRunWithModelAsync();
+        var version = await rig.Registry.RegisterAsync(model, source, runId);
         var id = PromotionIds.Automatic(model, version);
 
-        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, artifacts + "/model", stack.StackName));
+        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         var (_, waiting) = await rig.InStateAsync(id, "WaitingForRegistration");
         Assert.Equal(PromotionVerifier.WaitingForReady, waiting.WaitingFor);
         Assert.Empty(rig.Serving.For(model));
@@ -33,11 +33,11 @@ public sealed class When_the_version_is_still_registering(SlowRegistrySandbox sa
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { ["ModelPromoter:Promotion:RegistrationTimeout"] = "00:00:01" });
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (runId, artifacts) = await rig.Registry.RunAsync();
-        var version = await rig.Registry.RegisterAsync(model, artifacts + "/model", runId);
+        var (runId, source) = await rig.Registry.TrainedRunWithModelAsync();
+        var version = await rig.Registry.RegisterAsync(model, source, runId);
         var id = PromotionIds.Automatic(model, version);
 
-        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, artifacts + "/model", stack.StackName));
+        await rig.PublishAsync(PromoterRig.Registered(model, version, runId, source, stack.StackName));
         var (_, failed) = await rig.InStateAsync(id, "Failed");
         Assert.Equal($"model {model} version {version} is still PENDING_REGISTRATION after 1 s", failed.FailedStep!.Reason);
         Assert.Equal(("verify-version", "Verifying"), (failed.FailedStep.Step, failed.FailedStep.State));

@@ -26,11 +26,12 @@ public sealed class When_MLflow_calls_the_webhook(PromoterSandbox sandbox)
         await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
 
-        var (v1, _, _) = await rig.Registry.ReadyVersionAsync(model);
+        var (v1, _, _) = await rig.Registry.UnwatchedVersionAsync(model);
         var (_, first) = await rig.InStateAsync(PromotionIds.Automatic(model, v1), "Promoted");
         Assert.Equal(PromotionTriggers.Webhook, first.Trigger);
+        Assert.Single(await rig.RolloutCompleteAsync(model, v1));
         await AliasSeenAsync(rig, model, v1);
-        var (v2, _, _) = await rig.Registry.ReadyVersionAsync(model);
+        var (v2, _, _) = await rig.Registry.UnwatchedVersionAsync(model);
         await rig.InStateAsync(PromotionIds.Automatic(model, v2), "Promoted");
         await AliasSeenAsync(rig, model, v2);
         Assert.Equal(2, rig.Serving.For(model).Count);

@@ -27,6 +27,7 @@ public sealed class When_MinIO_reports_a_logged_model(PromoterSandbox sandbox)
 
         Assert.Equal(PromotionTriggers.Minio, promotion.Trigger);
         Assert.Equal(source, Assert.Single(rig.Serving.For(model)).ArtifactLocation);
+        Assert.Single(await rig.RolloutCompleteAsync(model, version));
         var run = RunArtifactStateMachine.IdOf(PromoterSandbox.ArtifactBucket, "0", runId);
         var history = await rig.SagaHistoryAsync<RunArtifactState>(run);
         Assert.Single(history, h => h.Event == nameof(RunArtifactLogged));
@@ -138,7 +139,7 @@ public sealed class When_MinIO_reports_a_logged_model(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox);
         await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
-        var (version, runId, _) = await rig.Registry.ReadyVersionAsync(model);
+        var (version, runId, _) = await rig.Registry.UnwatchedVersionAsync(model);
         var key = $"0/{runId}/artifacts/model/MLmodel";
 
         await BucketEvents.PublishAsync(sandbox, BucketEvents.Message("other-bucket", key), bucket: "other-bucket");

@@ -27,6 +27,7 @@ public sealed class When_every_trigger_reports_one_version(PromoterSandbox sandb
         // The version comes after the baseline, as one registered while the promoter runs.
         await Reconciling.BaselineAsync(rig);
         var model = RegistrySeed.NewModelName();
+        var writesBefore = rig.KubernetesWrites().Count;
 
         var (version, runId, source) = await rig.Registry.ReadyVersionAsync(model);
         var registered = PromoterRig.Registered(model, version, runId, source, stack.StackName);
@@ -50,6 +51,11 @@ public sealed class When_every_trigger_reports_one_version(PromoterSandbox sandb
             source => Assert.NotNull(activity.LastSeen(source)));
 
         var serve = Assert.Single(rig.Serving.For(model));
+        Assert.Single(await rig.RolloutCompleteAsync(model, version));
+        // One rollout: the Deployment and its Service created once each, nothing written to them again.
+        var writes = rig.KubernetesWrites().Skip(writesBefore).ToList();
+        Assert.Single(writes, w => w.Contains(" apps/deployments ", StringComparison.Ordinal));
+        Assert.Single(writes, w => w.Contains(" /services ", StringComparison.Ordinal));
         Assert.Equal((id, version, false), (serve.PromotionId, serve.Version, serve.Deliberate));
         Assert.Single(rig.Events.Started, e => e.ModelName == model);
         Assert.DoesNotContain(rig.Events.Failed, e => e.ModelName == model);

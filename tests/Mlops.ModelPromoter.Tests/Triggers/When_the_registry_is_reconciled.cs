@@ -23,7 +23,7 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         var models = Enumerable.Range(0, 3).Select(_ => RegistrySeed.NewModelName()).ToList();
         var existing = new List<(string Model, string Version)>();
         foreach (var model in models)
-            existing.Add((model, (await sandbox.Registry.ReadyVersionAsync(model)).Version));
+            existing.Add((model, (await sandbox.Registry.UnwatchedVersionAsync(model)).Version));
         var writesBefore = sandbox.Sandbox.Requests.Snapshot("kubernetes").Count(r => r.Verb is "create" or "update" or "patch");
 
         await using var rig = await PromoterRig.StartAsync(sandbox, Reconciling.Settings());
@@ -38,9 +38,10 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         Assert.Equal(writesBefore, sandbox.Sandbox.Requests.Snapshot("kubernetes").Count(r => r.Verb is "create" or "update" or "patch"));
 
         // Nothing announces this version: no ModelRegistered, no webhook, no MinIO event of it.
-        var (newer, _, source) = await rig.Registry.ReadyVersionAsync(models[0]);
+        var (newer, _, source) = await rig.Registry.UnwatchedVersionAsync(models[0]);
         var (_, promotion) = await rig.InStateAsync(PromotionIds.Automatic(models[0], newer), "Promoted", TimeSpan.FromSeconds(60));
         Assert.Equal(PromotionTriggers.Reconciliation, promotion.Trigger);
+        Assert.Single(await rig.RolloutCompleteAsync(models[0], newer));
         var serve = Assert.Single(rig.Serving.For(models[0]));
         Assert.Equal((newer, source, stack.StackName), (serve.Version, serve.ArtifactLocation, serve.Stack.StackName));
 
@@ -50,6 +51,8 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         Assert.Equal("READY", run);
         await rig.PublishAsync(new PromoteModel { FlowId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, ModelName = model1, Version = version1, RequestId = Guid.NewGuid() });
         await Eventually.HoldsAsync(() => rig.Serving.For(model1).Count == 1, "the baseline version served on request");
+        // Served, an automatic announcement of the same version is answered at once (while it rolled out it would be superseded).
+        await rig.InStateAsync(rig.Serving.For(model1)[0].PromotionId, "Promoted");
         await rig.PublishAsync(PromoterRig.Registered(model1, version1, Guid.NewGuid().ToString("N"), "s3://mlflow/x", stack.StackName));
         await rig.InStateAsync(PromotionIds.Automatic(model1, version1), "Promoted");
     }
@@ -58,7 +61,7 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
     public async Task Should_serve_what_the_registry_holds_on_the_first_pass_when_told_to()
     {
         var model = RegistrySeed.NewModelName();
-        var (version, _, _) = await sandbox.Registry.ReadyVersionAsync(model);
+        var (version, _, _) = await sandbox.Registry.UnwatchedVersionAsync(model);
 
         await using var rig = await PromoterRig.StartAsync(sandbox, Reconciling.Settings(new() { ["ModelPromoter:Reconciliation:ServeExistingOnFirstPass"] = "true" }));
         await rig.StackAsync();
@@ -72,7 +75,7 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
     public async Task Should_keep_the_baseline_when_its_record_arrives_before_the_first_passs_triggers()
     {
         var model = RegistrySeed.NewModelName();
-        var (version, _, _) = await sandbox.Registry.ReadyVersionAsync(model);
+        var (version, _, _) = await sandbox.Registry.UnwatchedVersionAsync(model);
         await sandbox.Registry.SetAliasAsync(model, "production", version);
         // The reconciliation is on, but its passes are run by the test.
         var settings = Reconciling.Settings(new() { ["ModelPromoter:Reconciliation:FirstPassDelay"] = "01:00:00" });
@@ -90,7 +93,7 @@ public sealed class When_the_registry_is_reconciled(PromoterSandbox sandbox)
         Assert.Empty(rig.Serving.For(model));
 
         // What came after the baseline is served by the next pass.
-        var (newer, _, _) = await rig.Registry.ReadyVersionAsync(model);
+        var (newer, _, _) = await rig.Registry.UnwatchedVersionAsync(model);
         await reconciler.PassAsync(new ReconciliationSettings(), CancellationToken.None);
         await rig.InStateAsync(PromotionIds.Automatic(model, newer), "Promoted");
         Assert.Equal(newer, Assert.Single(rig.Serving.For(model)).Version);
