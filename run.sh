@@ -7,7 +7,7 @@
 #   ./run.sh --fresh    remove the stores (.run/data) and the broker's vhost first
 #
 # Environment: MLOPS_RUN_DIR (default .run), MLOPS_RUN_PORT_BASE (5100), MLOPS_RUN_VHOST (mlops-local),
-# MLOPS_RUN_TIMEOUT (seconds, 600), MLOPS_<NAME>_PORT for one port; see README.md ("./run.sh").
+# MLOPS_RUN_TIMEOUT (seconds, 600), MLOPS_RUN_TRAINING_PARAMETERS (JSON), MLOPS_<NAME>_PORT for one port; see README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=$(pwd)
@@ -61,6 +61,9 @@ mkdir -p "$run_dir/data" "$run_dir/logs"
 run_write_secrets
 run_vhost_ensure
 
+# The training request is checked before anything starts.
+training=$(run_training_request)
+
 # 4. Build once (Release), only when sources changed since the last build of this checkout.
 run_build
 
@@ -74,7 +77,6 @@ run_write_stack_file
 run_print_endpoints
 
 # 6. The flow: the stack through the Provisioner's ops API, then the homelab's training request, followed live.
-training=$(run_training_request)
 set +e
 python3 scripts/run/flow.py --run-dir "$run_dir" --stack-file "$run_dir/homelab.yaml" --training "$training" \
   --vhost "$run_vhost" --timeout "$run_timeout" | tee "$run_dir/logs/flow.log" | grep --line-buffered -v '^FLOW '

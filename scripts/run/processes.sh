@@ -259,10 +259,23 @@ PY
   )
 }
 
-# The homelab's original request: python train.py --save_dir models --arch vgg16 --epochs 5 (StartTraining's defaults).
+# The homelab's original request: python train.py --save_dir models --arch vgg16 --epochs 5 (StartTraining's defaults),
+# with MLOPS_RUN_TRAINING_PARAMETERS (a JSON object of strings, e.g. {"epochs": "10"}) as its parameters.
 run_training_request() {
-  printf '{"stackName":"%s","experimentName":"cnn_classifier","modelName":"cnn_classifier","image":"ghcr.io/mlops-control-plane/cnn-train:1.0.0"}' \
-    "$run_stack_name"
+  python3 - "$run_stack_name" "${MLOPS_RUN_TRAINING_PARAMETERS:-}" <<'PY'
+import json, sys
+request = {"stackName": sys.argv[1], "experimentName": "cnn_classifier", "modelName": "cnn_classifier",
+           "image": "ghcr.io/mlops-control-plane/cnn-train:1.0.0"}
+if sys.argv[2]:
+    try:
+        parameters = json.loads(sys.argv[2])
+    except ValueError as error:
+        sys.exit(f"run.sh: MLOPS_RUN_TRAINING_PARAMETERS is not JSON: {error}")
+    if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
+        sys.exit('run.sh: MLOPS_RUN_TRAINING_PARAMETERS must be a JSON object of strings, e.g. {"epochs": "10"}')
+    request["parameters"] = parameters
+print(json.dumps(request))
+PY
 }
 
 run_print_endpoints() {

@@ -12,13 +12,22 @@ namespace Mlops.Run.Tests;
 /// developer's own <c>.run</c> and running demo are never touched. Its exit code, output and the files it wrote are kept
 /// for the specs; the run directory and vhost are removed afterwards.
 /// </summary>
-public sealed class RunOnce : IAsyncLifetime
+public class RunOnce : IAsyncLifetime
 {
     /// <summary>Longer than run.sh's own flow timeout (600 s) plus a build, so run.sh reports its own failure first.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
 
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private RabbitMqVirtualHost? _vhost;
+
+    public RunOnce()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A run with more environment variables for run.sh.</summary>
+    protected RunOnce(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     public string RunDirectory { get; } = Directory.CreateTempSubdirectory("mlops-run-").FullName;
 
@@ -54,6 +63,8 @@ public sealed class RunOnce : IAsyncLifetime
         start.Environment["MLOPS_RUN_PORT_BASE"] = PortBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString();
         start.Environment["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/');
+        foreach (var (name, value) in _environment)
+            start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         process.StandardInput.Close();
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -106,7 +117,7 @@ public sealed class RunOnce : IAsyncLifetime
         return found;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_vhost is not null)
             await _vhost.DisposeAsync();
