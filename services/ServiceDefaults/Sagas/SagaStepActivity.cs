@@ -22,7 +22,8 @@ internal sealed class SagaStepActivity<TInstance>(SagaStepBinding<TInstance> bin
         where TException : Exception =>
         next.Faulted(context);
 
-    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this);
+    // The continuation is visited too, so a graph of the machine shows where a step goes when it succeeds.
+    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this, _ => binding.Continuation.Accept(visitor));
 
     public void Probe(ProbeContext context) => context.CreateScope("saga-step").Add("step", binding.Step.Name);
 }
