@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Mlops.Testing;
+
+namespace Mlops.Run.Tests;
+
+/// <summary>
+/// One <c>./run.sh --once --fresh</c> from the repository root, as a newcomer types it, but in a run directory, RabbitMQ
+/// vhost and loopback port range of its own (<c>MLOPS_RUN_DIR</c>, <c>MLOPS_RUN_VHOST</c>, <c>MLOPS_RUN_PORT_BASE</c>) so a
+/// developer's own <c>.run</c> and running demo are never touched. Its exit code, output and the files it wrote are kept
+/// for the specs; the run directory and vhost are removed afterwards.
+/// </summary>
+public class RunOnce : IAsyncLifetime
+{
+    /// <summary>Longer than run.sh's own flow timeout (600 s) plus a build, so run.sh reports its own failure first.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
+
+    private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private RabbitMqVirtualHost? _vhost;
+
+    public RunOnce()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A run with more environment variables for run.sh.</summary>
+    protected RunOnce(IReadOnlyDictionary<string, string> environment) => _environment = environment;
+
+    public string RunDirectory { get; } = Directory.CreateTempSubdirectory("mlops-run-").FullName;
+
+    public int PortBase { get; private set; }
+
+    public int ExitCode { get; private set; } = -1;
+
+    /// <summary>stdout and stderr as they came, one string.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await RabbitMqVirtualHost.CreateAsync("run");
+        PortBase = FreePortRange(20);
+        var start = new ProcessStartInfo("bash", ["run.sh", "--once", "--fresh"])
+        {
+            WorkingDirectory = TestEnvironment.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.Environment["MLOPS_RUN_DIR"] = RunDirectory;
+        start.Environment["MLOPS_RUN_VHOST"] = _vhost.Name;
+        start.Environment["MLOPS_RUN_PORT_BASE"] = PortBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString();
+        start.Environment["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/');
+        foreach (var (name, value) in _environment)
+            start.Environment[name] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The specs then fail on the exit code, with the output; nothing of the run may outlive the test.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Append($"(killed after {Timeout.TotalMinutes} min)");
+        }
+        process.WaitForExit();
+        ExitCode = process.ExitCode;
+    }
+
+    /// <summary>The <c>&lt;name&gt; &lt;value&gt;</c> lines of a file run.sh wrote in the run directory.</summary>
+    public IReadOnlyDictionary<string, string> Pairs(string file) =>
+        File.ReadAllLines(Path.Combine(RunDirectory, file))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+
+    /// <summary>Processes that mention the run directory in their command line or environment: what the run started.</summary>
+    public IReadOnlyList<string> ProcessesOfTheRun()
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+                continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var environ = File.ReadAllText(Path.Combine(dir, "environ"));
+                if (cmdline.Contains(RunDirectory, StringComparison.Ordinal) || environ.Contains(RunDirectory, StringComparison.Ordinal))
+                    found.Add($"{pid}: {cmdline.Trim()}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+        return found;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_vhost is not null)
+            await _vhost.DisposeAsync();
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in /tmp; the next boot clears it.
+        }
+    }
+
+    public static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    // Fixed-port programs need a range below the ephemeral ports, where nothing else of the tests binds.
+    private static int FreePortRange(int size)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var start = Random.Shared.Next(200, 320) * 100;
+            if (Enumerable.Range(start, size).All(PortIsFree))
+                return start;
+        }
+        throw new InvalidOperationException("No free range of loopback ports between 20000 and 32000.");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+}
