@@ -46,6 +46,8 @@ public static class CtlApp
         root.Subcommands.Add(TrainCommands.Build(run));
         root.Subcommands.Add(LogCommands.Build(run));
         root.Subcommands.Add(ErrorCommands.Build(run));
+        foreach (var command in ModelCommands.Build(run))
+            root.Subcommands.Add(command);
         return root;
     }
 

@@ -59,28 +59,10 @@ internal static class StackCommands
         var (status, answer) = await client.SendTextAsync(HttpMethod.Post, path, text, "application/yaml", cancellationToken);
         if (dryRun)
             return PrintPlan(context, status, answer);
-        if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
-            throw new CtlException(CtlExit.Failed, $"{Provisioner} answered {(int)status}: {OpsClient.Detail(answer)}");
-
-        var sagaId = answer.GetProperty("sagaId").GetGuid();
-        var outcome = answer.GetProperty("duplicate").GetBoolean() ? "already asked for; nothing sent again" : $"ProvisionStack sent as {CtlOutput.Text(answer, "requestedBy")}";
-        var exit = CtlExit.Done;
-        string? result = null;
-        if (parsed.GetValue(Wait))
-        {
-            var messageId = answer.GetProperty("messageId") is { ValueKind: JsonValueKind.String } id ? id.GetGuid() : (Guid?)null;
-            var (ok, what) = await SagaWatch.WaitAsync(context, client, sagaId, parsed.GetValue(Timeout), shown => Settled(shown, messageId), cancellationToken);
-            result = what;
-            if (!ok)
-                exit = CtlExit.Failed;
-        }
-        if (context.Output.IsJson)
-            context.Output.WriteJson(new { accepted = answer, waited = result });
-        else
-        {
-            context.Output.Raw.WriteLine($"stack saga {sagaId}, flow {CtlOutput.Text(answer, "flowId")}: {outcome}" + (result is null ? "" : "; " + result));
-        }
-        return exit;
+        var accepted = AcceptedCommand.From(client, status, answer);
+        var sagaId = accepted.SagaId!.Value;
+        return await accepted.ReportAsync(context, $"stack saga {sagaId}, flow {accepted.FlowId}", !parsed.GetValue(Wait) ? null : () =>
+            SagaWatch.WaitAsync(context, client, sagaId, parsed.GetValue(Timeout), shown => Settled(shown, accepted.MessageId), cancellationToken));
     }
 
     /// <summary>Over once the saga took this ProvisionStack (its message in the history) and then got ready or failed.</summary>

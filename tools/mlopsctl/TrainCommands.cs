@@ -74,30 +74,16 @@ internal static class TrainCommands
         };
         var client = context.Clients(Coordinator)[0];
         var (status, answer) = await client.SendAsync(HttpMethod.Post, "ops/training", body, cancellationToken);
-        if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
-            throw new CtlException(CtlExit.Failed, $"{Coordinator} answered {(int)status}: {OpsClient.Detail(answer)}");
-        var trainingId = answer.GetProperty("sagaId").GetGuid();
-        var outcome = answer.GetProperty("duplicate").GetBoolean() ? "already asked for; nothing sent again" : $"StartTraining sent as {CtlOutput.Text(answer, "requestedBy")}";
-        string? waited = null;
-        var exit = CtlExit.Done;
-        if (parsed.GetValue(Wait))
-        {
-            var (ok, what) = await SagaWatch.WaitAsync(context, client, trainingId, parsed.GetValue(Timeout), shown =>
+        var accepted = AcceptedCommand.From(client, status, answer);
+        var trainingId = accepted.SagaId!.Value;
+        return await accepted.ReportAsync(context, $"training {trainingId}, flow {accepted.FlowId}", !parsed.GetValue(Wait) ? null : () =>
+            SagaWatch.WaitAsync(context, client, trainingId, parsed.GetValue(Timeout), shown =>
                 shown.GetProperty("saga").GetProperty("state").GetString() switch
                 {
                     "Final" => (true, true, "model registered"),
                     { } state when Ended.Contains(state) => (true, false, $"{state}: {SagaWatch.Reason(shown)}"),
                     _ => (false, false, ""),
-                }, cancellationToken);
-            waited = what;
-            if (!ok)
-                exit = CtlExit.Failed;
-        }
-        if (context.Output.IsJson)
-            context.Output.WriteJson(new { accepted = answer, waited });
-        else
-            context.Output.Raw.WriteLine($"training {trainingId}, flow {CtlOutput.Text(answer, "flowId")}: {outcome}" + (waited is null ? "" : "; " + waited));
-        return exit;
+                }, cancellationToken));
     }
 
     private static async Task<int> CancelAsync(CtlContext context, ParseResult parsed, CancellationToken cancellationToken)
@@ -109,30 +95,13 @@ internal static class TrainCommands
             throw new CtlException(CtlExit.Failed, $"No training run {id} in the {Coordinator}.");
         var reason = parsed.GetValue(Reason);
         var (status, answer) = await client.SendAsync(HttpMethod.Post, $"ops/sagas/{id}/cancel?type=TrainingRunState", reason is null ? null : new { reason }, cancellationToken);
-        if (status == HttpStatusCode.Conflict)
-            throw new CtlException(CtlExit.Failed, "refused: " + OpsClient.Detail(answer));
-        if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
-            throw new CtlException(CtlExit.Failed, $"{Coordinator} answered {(int)status}: {OpsClient.Detail(answer)}");
-        var outcome = answer.GetProperty("duplicate").GetBoolean() ? "already asked for; nothing sent again" : $"CancelSaga sent as {CtlOutput.Text(answer, "requestedBy")}";
-        string? waited = null;
-        var exit = CtlExit.Done;
-        if (parsed.GetValue(Wait))
-        {
-            var (ok, what) = await SagaWatch.WaitAsync(context, client, id, parsed.GetValue(Timeout), shown =>
+        return await AcceptedCommand.From(client, status, answer).ReportAsync(context, $"training {id}", !parsed.GetValue(Wait) ? null : () =>
+            SagaWatch.WaitAsync(context, client, id, parsed.GetValue(Timeout), shown =>
                 shown.GetProperty("saga").GetProperty("state").GetString() switch
                 {
                     "Cancelled" => (true, true, "cancelled"),
                     { } state when Ended.Contains(state) => (true, false, $"ended {state} before the cancel took effect"),
                     _ => (false, false, ""),
-                }, cancellationToken);
-            waited = what;
-            if (!ok)
-                exit = CtlExit.Failed;
-        }
-        if (context.Output.IsJson)
-            context.Output.WriteJson(new { accepted = answer, waited });
-        else
-            context.Output.Raw.WriteLine($"training {id}: {outcome}" + (waited is null ? "" : "; " + waited));
-        return exit;
+                }, cancellationToken));
     }
 }
