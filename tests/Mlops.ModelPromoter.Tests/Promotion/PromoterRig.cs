@@ -159,7 +159,7 @@ public sealed class PromoterRig : IAsyncDisposable
     /// <summary>Announces a ready stack, as the Provisioner does, and answers questions about it; waits until the promoter recorded it.</summary>
     public async Task<StackReady> StackAsync(StackReady? stack = null)
     {
-        stack ??= StackDesk.Homelab();
+        stack ??= HomelabStack.Create();
         Desk.Ready(stack);
         await PublishAsync(stack);
         await Eventually.HoldsAsync(async () => await Catalog.FindAsync(SagaIds.ForStack(stack.StackName), nameof(KnownStackState)) is not null,

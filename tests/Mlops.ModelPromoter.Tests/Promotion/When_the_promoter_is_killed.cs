@@ -17,7 +17,7 @@ public sealed class When_the_promoter_is_killed(PromoterSandbox sandbox)
         await using var rig = await PromoterRig.StartAsync(sandbox, startPromoter: false);
         var settings = new Dictionary<string, string?>(rig.Settings) { ["RABBITMQ_URL"] = sandbox.VirtualHost.AmqpUrl.ToString() };
         await using var promoter = await ServiceProcess.StartAsync("Mlops.ModelPromoter", settings);
-        var stack = StackDesk.Homelab();
+        var stack = HomelabStack.Create();
         rig.Desk.Ready(stack);
         await rig.PublishAsync(stack);
         var model = RegistrySeed.NewModelName();

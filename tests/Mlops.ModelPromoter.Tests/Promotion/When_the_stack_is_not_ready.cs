@@ -12,7 +12,7 @@ public sealed class When_the_stack_is_not_ready(PromoterSandbox sandbox)
     public async Task Should_wait_for_the_stack_the_run_names_and_go_on_when_it_is_announced()
     {
         await using var rig = await PromoterRig.StartAsync(sandbox);
-        var stack = StackDesk.Homelab();
+        var stack = HomelabStack.Create();
         rig.Desk.Provisioning(stack.StackName, "ProvisioningSecrets");
         var model = RegistrySeed.NewModelName();
         var (version, _, _) = await rig.Registry.TrainedVersionAsync(model, tags: new Dictionary<string, string> { ["mlops.stack"] = stack.StackName });
@@ -58,9 +58,9 @@ public sealed class When_the_stack_is_not_ready(PromoterSandbox sandbox)
     public async Task Should_fail_when_the_stack_failed_and_when_it_stays_unready_past_the_bound()
     {
         await using var rig = await PromoterRig.StartAsync(sandbox, new Dictionary<string, string?> { ["ModelPromoter:Promotion:StackWaitTimeout"] = "00:00:02" });
-        var broken = StackDesk.Homelab();
+        var broken = HomelabStack.Create();
         rig.Desk.Failed(broken.StackName, "secrets", "secret mlflow/minio-credentials has no key AWS_SECRET_ACCESS_KEY");
-        var slow = StackDesk.Homelab();
+        var slow = HomelabStack.Create();
         var model = RegistrySeed.NewModelName();
         var (first, firstRun, firstSource) = await rig.Registry.TrainedVersionAsync(model);
         var (second, secondRun, secondSource) = await rig.Registry.TrainedVersionAsync(model);

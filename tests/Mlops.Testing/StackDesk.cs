@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Mlops.Contracts;
-using Mlops.Testing;
 
-namespace Mlops.ModelPromoter.Tests.Promotion;
+namespace Mlops.Testing;
 
 /// <summary>
-/// Stands in for the Provisioner's answer to <see cref="GetStackStatus"/> until the real one runs in these tests: it answers
-/// from what the test told it (ready, failed, provisioning, or not known).
+/// Stands in for the Provisioner's answer to <see cref="GetStackStatus"/> in the tests of the services that ask it: it
+/// answers from what the test told it (ready, failed, provisioning, or not known).
 /// </summary>
 public sealed class StackDesk : IConsumer<GetStackStatus>
 {
@@ -15,22 +14,6 @@ public sealed class StackDesk : IConsumer<GetStackStatus>
 
     /// <summary>Every question, in arrival order.</summary>
     public ConcurrentQueue<GetStackStatus> Asked { get; } = new();
-
-    /// <summary>The stack the homelab runs: namespace <c>mlflow</c>, Secret <c>minio-credentials</c>, bucket <c>mlflow</c>.</summary>
-    public static StackReady Homelab(string? name = null) => new()
-    {
-        FlowId = Guid.NewGuid(),
-        OccurredAt = DateTimeOffset.UtcNow,
-        StackName = name ?? "stack-" + Guid.NewGuid().ToString("N")[..8],
-        Namespace = "mlflow",
-        MlflowTrackingUri = "http://mlflow.mlflow.svc.cluster.local:5000",
-        MinioEndpoint = "http://minio.minio.svc.cluster.local:9000",
-        ArtifactBucket = PromoterSandbox.ArtifactBucket,
-        Buckets = [PromoterSandbox.ArtifactBucket],
-        Credentials = new StackCredentials { SecretName = "minio-credentials" },
-        Namespaces = [new StackNamespace { Name = "mlflow", Credentials = new StackCredentials { SecretName = "minio-credentials" } }],
-        MinioExchange = PromoterSandbox.Exchange,
-    };
 
     public void Ready(StackReady stack) => _stacks[stack.StackName] = new StackStatus
     {
@@ -65,9 +48,6 @@ public sealed class StackDesk : IConsumer<GetStackStatus>
         Reason = reason,
     };
 
-    public Task WaitAskedAsync(string stackName) =>
-        Eventually.HoldsAsync(() => Asked.Any(a => a.StackName == stackName), $"GetStackStatus about {stackName}");
-
     public async Task Consume(ConsumeContext<GetStackStatus> context)
     {
         Asked.Enqueue(context.Message);
@@ -83,4 +63,7 @@ public sealed class StackDesk : IConsumer<GetStackStatus>
             };
         await context.RespondAsync(status);
     }
+
+    public Task WaitAskedAsync(string stackName) =>
+        Eventually.HoldsAsync(() => Asked.Any(a => a.StackName == stackName), $"GetStackStatus about {stackName}");
 }
