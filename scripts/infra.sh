@@ -32,6 +32,8 @@ infra_tools() {
   command -v node >/dev/null || infra_apt_install nodejs npm
   # test.sh counts the TRX results with it.
   command -v python3 >/dev/null || infra_apt_install python3
+  # The SQLite shell of docs/runbook.md's online backup, which the saga store's tests run as written.
+  infra_apt_install sqlite3
 }
 
 infra_rabbitmq() {

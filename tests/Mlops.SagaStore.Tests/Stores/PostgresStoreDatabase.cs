@@ -12,6 +12,9 @@ public sealed class PostgresStoreDatabase : StoreDatabase
     {
     }
 
+    /// <summary>The schema the store's tables are in (its connection's search path).</summary>
+    public string Schema => _schema;
+
     public string ConnectionString =>
         new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { SearchPath = _schema }.ConnectionString;
 
@@ -65,10 +68,13 @@ public sealed class PostgresStoreDatabase : StoreDatabase
 
     public override string IdLiteral(Guid id) => $"'{id:D}'::uuid";
 
+    /// <summary>Drops the schema with every table in it, as a lost database would be.</summary>
+    public Task DropAsync() => AdminAsync($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+
     public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await AdminAsync($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+        await DropAsync();
     }
 
     private static async Task AdminAsync(string sql)
