@@ -322,6 +322,8 @@ mlopsctl (reads $run_dir/endpoints and secrets when run from $(dirname "$run_dir
   $ctl sagas list
   $ctl sagas list --state Failed
   $ctl sagas show <sagaId>
+  $ctl models cnn_classifier
+  $ctl rollback cnn_classifier --reason "the laptop's version answers badly" --wait   (once a second version served)
 
 RabbitMQ management: http://127.0.0.1:15672 (guest/guest), vhost $run_vhost.
 EOF

@@ -47,11 +47,17 @@ public class RunOnce : IAsyncLifetime
 
     public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>run.sh's arguments.</summary>
+    protected virtual IReadOnlyList<string> Arguments => ["--once", "--fresh"];
+
+    /// <summary>What a run does with run.sh while it runs (the process id given), beside waiting for its exit.</summary>
+    protected virtual Task WhileRunningAsync(int processId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("run");
         PortBase = FreePortRange(20);
-        var start = new ProcessStartInfo("bash", ["run.sh", "--once", "--fresh"])
+        var start = new ProcessStartInfo("bash", ["run.sh", .. Arguments])
         {
             WorkingDirectory = TestEnvironment.RepositoryRoot,
             RedirectStandardOutput = true,
@@ -72,9 +78,11 @@ public class RunOnce : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var cancel = new CancellationTokenSource(Timeout);
+        var meanwhile = WhileRunningAsync(process.Id, cancel.Token);
         try
         {
             await process.WaitForExitAsync(cancel.Token);
+            await meanwhile;
         }
         catch (OperationCanceledException)
         {

@@ -48,7 +48,8 @@ public sealed class When_mlopsctl_drives_training(TrainingSandbox sandbox) : ICl
         Assert.Equal("alice", accepted.GetProperty("requestedBy").GetString());
         var trainingId = accepted.GetProperty("sagaId").GetGuid();
         var flowId = accepted.GetProperty("flowId").GetGuid();
-        Assert.Contains($"… {trainingId} Running", started.Error, StringComparison.Ordinal);
+        // Progress shows each state it saw; which ones a 250 ms poll catches depends on the machine's speed.
+        Assert.Contains($"… {trainingId} ", started.Error, StringComparison.Ordinal);
         var (_, run) = await rig.InStateAsync(trainingId, "Final");
         Assert.Equal(modelName, run.Plan!.ModelName);
         Assert.Equal("2", run.Plan.Parameters["epochs"]);

@@ -21,6 +21,9 @@ public sealed class When_raw_messages_arrive_without_a_MessageId
         await using var wire = await WireTap.BindAsync(vhost.AmqpUrl, Recorded);
         await using var service = await ServiceProcess.StartAsync(CrashHostProcess.Project, CrashHostProcess.Settings(vhost, db.Settings()));
         var (first, second) = ("P-" + Guid.NewGuid(), "P-" + Guid.NewGuid());
+        // Ready is not bound: a raw publish before the endpoint's queue is bound to the exchange is dropped, unrouted.
+        await Eventually.HoldsAsync(async () => (await vhost.ListAsync("bindings"))
+            .Any(b => b.GetProperty("source").GetString() == ParcelScanConsumerDefinition.Exchange), "the scan consumer's queue bound");
 
         await WireTap.PublishRawAsync(vhost.AmqpUrl, ParcelScanConsumerDefinition.Exchange, $$"""{"Parcel":"{{first}}"}""");
         await Eventually.HoldsAsync(() => wire.To(Recorded).Count == 1, "the first scan recorded");
