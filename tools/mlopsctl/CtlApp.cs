@@ -46,6 +46,7 @@ public static class CtlApp
         root.Subcommands.Add(TrainCommands.Build(run));
         root.Subcommands.Add(LogCommands.Build(run));
         root.Subcommands.Add(ErrorCommands.Build(run));
+        root.Subcommands.Add(Dashboard.DashboardCommand.Build(run));
         return root;
     }
 
