@@ -130,7 +130,7 @@
       const first = Math.min(...starts);
       const last = Math.max(...ends, Date.now());
       const span = Math.max(1, last - first);
-      const failing = flow.sagas.find(s => s.saga.failed);
+      const failing = flow.sagas.filter(s => s.saga.failed);
       const rows = flow.sagas.map(({ service, saga }) => {
         const start = Date.parse(saga.createdAt);
         const end = saga.finishedAt ? Date.parse(saga.finishedAt) : Date.now();
@@ -148,7 +148,8 @@
         el('td', null, line.event), el('td', null, text(line.requestedBy)),
         el('td', null, text(line.fromState) + ' → ' + text(line.toState)), el('td', { class: 'reason' }, text(line.error))));
       return el('article', { class: 'flow', 'data-flow-id': flow.flowId },
-        el('h3', null, 'Flow ' + flow.flowId, failing ? el('span', { class: 'badge failed' }, 'failed at ' + failing.saga.failed.step) : null),
+        el('h3', null, 'Flow ' + flow.flowId,
+          failing.map(s => el('span', { class: 'badge failed' }, s.saga.sagaType + ' failed at ' + s.saga.failed.step))),
         table(['Service', 'Saga', 'State', 'Duration', 'Failing step', 'Timeline'], rows),
         el('details', null, el('summary', null, 'Every transition (' + flow.timeline.length + ')'),
           table(['At', 'Service', 'Saga', 'Event', 'By', 'From → to', 'Error'], lines)));
