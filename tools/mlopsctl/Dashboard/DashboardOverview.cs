@@ -71,7 +71,7 @@ internal sealed class DashboardOverview : IDisposable
             failed = new
             {
                 items = sagas.Where(s => s.Saga.TryGetProperty("failed", out var failed) && failed.ValueKind == JsonValueKind.Object)
-                    .OrderByDescending(s => s.Saga.GetProperty("updatedAt").GetDateTimeOffset())
+                    .OrderByDescending(s => ChangedAt(s.Saga))
                     .Select(s => new { service = s.Service, saga = s.Saga }),
                 errors = pages.Where(p => p.Answer.Error is not null).Select(p => new { service = p.Service.Service, message = p.Answer.Error }),
             },
@@ -107,8 +107,8 @@ internal sealed class DashboardOverview : IDisposable
 
     private async Task<object> FlowsAsync(List<(string Service, JsonElement Saga)> sagas, CancellationToken aborted, CancellationToken token)
     {
-        var ids = sagas.Where(s => s.Saga.GetProperty("flowId").ValueKind == JsonValueKind.String)
-            .Select(s => (Flow: s.Saga.GetProperty("flowId").GetGuid(), At: s.Saga.GetProperty("updatedAt").GetDateTimeOffset()))
+        var ids = sagas.Where(s => s.Saga.TryGetProperty("flowId", out var flow) && flow.ValueKind == JsonValueKind.String)
+            .Select(s => (Flow: s.Saga.GetProperty("flowId").GetGuid(), At: ChangedAt(s.Saga)))
             .Where(f => f.Flow != Guid.Empty)
             .GroupBy(f => f.Flow)
             .OrderByDescending(g => g.Max(f => f.At))
@@ -131,7 +131,7 @@ internal sealed class DashboardOverview : IDisposable
                 }
                 flowSagas.AddRange(part.GetProperty("sagas").EnumerateArray().Select(saga => new { service, saga }));
                 timeline.AddRange(part.GetProperty("timeline").EnumerateArray()
-                    .Select(line => (line.GetProperty("at").GetDateTimeOffset(), (object)new { service, line })));
+                    .Select(line => (Time(line, "at") ?? DateTimeOffset.MinValue, (object)new { service, line })));
             }
             items.Add(new { flowId = flow, sagas = flowSagas, timeline = timeline.OrderBy(l => l.At).Select(l => l.Line) });
         }
@@ -176,6 +176,12 @@ internal sealed class DashboardOverview : IDisposable
                 error = $"RabbitMQ's management API did not answer within {CallTimeout.TotalSeconds:0} s." };
         }
     }
+
+    // When a saga last changed, as its summary says; a summary without times sorts last.
+    private static DateTimeOffset ChangedAt(JsonElement saga) => Time(saga, "updatedAt") ?? Time(saga, "createdAt") ?? DateTimeOffset.MinValue;
+
+    private static DateTimeOffset? Time(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
 
     private static bool IsErrorQueue(string name) => name.EndsWith("_error", StringComparison.Ordinal);
 
