@@ -28,8 +28,24 @@ public sealed class DashboardProcess : IAsyncDisposable
     /// <summary>Every line it wrote, stdout and stderr.</summary>
     public IReadOnlyList<string> Output => _output.ToArray();
 
-    /// <summary>Starts the dashboard with <paramref name="environment"/> (MLOPS_…_URL, MLOPS_TOKEN, …) and waits until it listens.</summary>
+    /// <summary>Starts the dashboard with <paramref name="environment"/> (MLOPS_…_URL, MLOPS_TOKEN, …) on a free port and waits until it listens.</summary>
     public static async Task<DashboardProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var dashboard = Launch(environment, arguments.Contains("--port") ? arguments : ["--port", "0", .. arguments]);
+        try
+        {
+            dashboard.Url = await dashboard._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await dashboard.DisposeAsync();
+            throw;
+        }
+        return dashboard;
+    }
+
+    /// <summary>Starts <c>mlopsctl dashboard</c> with <paramref name="arguments"/> without waiting, for a start that must fail.</summary>
+    public static DashboardProcess Launch(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var home = Directory.CreateTempSubdirectory("mlops-dashboard-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -41,8 +57,6 @@ public sealed class DashboardProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(MlopsctlDll());
         start.ArgumentList.Add("dashboard");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MLOPS_", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
@@ -59,16 +73,15 @@ public sealed class DashboardProcess : IAsyncDisposable
         dashboard._process.Start();
         dashboard._process.BeginOutputReadLine();
         dashboard._process.BeginErrorReadLine();
-        try
-        {
-            dashboard.Url = await dashboard._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch
-        {
-            await dashboard.DisposeAsync();
-            throw;
-        }
         return dashboard;
+    }
+
+    /// <summary>Waits for the process to end on its own; answers its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Stops it as Ctrl-C or a process manager would (SIGTERM) and answers its exit code.</summary>
@@ -77,8 +90,7 @@ public sealed class DashboardProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await _process.WaitForExitAsync(timeout.Token);
+            return await WaitForExitAsync(TimeSpan.FromSeconds(20));
         }
         return _process.ExitCode;
     }
