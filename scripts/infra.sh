@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (Debian, as root) and starts on loopback what the tests and the local run need:
-# RabbitMQ with the management and shovel plugins, PostgreSQL, kubectl, s3cmd, botocore, awscli and the Node packages.
+# RabbitMQ with the management and shovel plugins, PostgreSQL, kubectl, s3cmd, botocore, awscli, Chromium and the Node packages.
 # Sourced by test.sh and run.sh; exports RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL and POSTGRES_URL.
 # A server that is already given through RABBITMQ_URL / POSTGRES_URL is used as it is.
 set -euo pipefail
@@ -30,6 +30,8 @@ infra_tools() {
   # kubectl may come from another package (e.g. a cloud SDK); Debian's kubernetes-client only when absent.
   command -v kubectl >/dev/null || infra_apt_install kubernetes-client
   command -v node >/dev/null || infra_apt_install nodejs npm
+  # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download is possible here).
+  infra_apt_install chromium
   # test.sh counts the TRX results with it.
   command -v python3 >/dev/null || infra_apt_install python3
   # The SQLite shell of docs/runbook.md's online backup, which the saga store's tests run as written.

@@ -196,16 +196,32 @@ run_start_services() {
     run_wait_http "$name" "$(run_url "$name")/health/ready" 90
     run_log "$name is ready"
   done
+  run_start_dashboard
+}
+
+# mlopsctl dashboard on loopback: the page, with the ops token and RabbitMQ's credentials kept in its process (environment,
+# not arguments, which ps shows).
+run_start_dashboard() {
+  run_log "starting the dashboard on $(run_url dashboard)"
+  run_spawn dashboard "$run_dir" env \
+    "MLOPS_PROVISIONER_URL=$(run_url provisioner)" \
+    "MLOPS_TRAINING_COORDINATOR_URL=$(run_url training-coordinator)" \
+    "MLOPS_MODEL_PROMOTER_URL=$(run_url model-promoter)" \
+    "MLOPS_TOKEN=$run_ops_token" \
+    "MLOPS_RABBITMQ_MANAGEMENT_URL=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}" \
+    dotnet "$(run_dll tools/mlopsctl mlopsctl)" dashboard --bind 127.0.0.1 --port "${run_ports[dashboard]}" --vhost "$run_vhost"
+  run_wait_http dashboard "$(run_url dashboard)/health" 60
+  run_log "the dashboard is ready"
 }
 
 run_write_endpoints() {
   local file="$run_dir/endpoints"
   {
-    echo "# Written by ./run.sh: <name> <url>. No dashboard line: the dashboard is not built yet."
+    echo "# Written by ./run.sh: <name> <url>."
     echo "rabbitmq-management http://127.0.0.1:15672"
     for name in provisioner training-coordinator model-promoter kubernetes; do echo "$name $(run_url "$name")"; done
     echo "kubernetes-https https://127.0.0.1:${run_ports[kubernetes-https]}"
-    for name in mlflow s3 sandbox-control; do echo "$name $(run_url "$name")"; done
+    for name in mlflow s3 sandbox-control dashboard; do echo "$name $(run_url "$name")"; done
   } >"$file"
 }
 
@@ -282,7 +298,6 @@ run_print_endpoints() {
   echo
   echo "Endpoints ($run_dir/endpoints):"
   grep -v '^#' "$run_dir/endpoints" | awk '{printf "  %-22s %s\n", $1, $2}'
-  echo "  dashboard              not built yet: no dashboard is served (mlopsctl has no dashboard command yet)"
   echo "Secrets: $run_dir/secrets (ops-token, webhook-secret; mode 600). Logs: $run_dir/logs/"
   echo
 }
@@ -324,6 +339,8 @@ mlopsctl (reads $run_dir/endpoints and secrets when run from $(dirname "$run_dir
   $ctl sagas show <sagaId>
   $ctl models cnn_classifier
   $ctl rollback cnn_classifier --reason "the laptop's version answers badly" --wait   (once a second version served)
+
+Dashboard (flows, failed sagas with Replay, approvals, models, triggers, queues): $(run_url dashboard)/
 
 RabbitMQ management: http://127.0.0.1:15672 (guest/guest), vhost $run_vhost.
 EOF

@@ -16,6 +16,7 @@ declare -A run_ports=(
   [provisioner]=${MLOPS_PROVISIONER_PORT:-$((port_base + 1))}
   [training-coordinator]=${MLOPS_TRAINING_COORDINATOR_PORT:-$((port_base + 2))}
   [model-promoter]=${MLOPS_MODEL_PROMOTER_PORT:-$((port_base + 3))}
+  [dashboard]=${MLOPS_DASHBOARD_PORT:-$((port_base + 4))}
   [kubernetes]=${MLOPS_KUBERNETES_PORT:-$((port_base + 10))}
   [kubernetes-https]=${MLOPS_KUBERNETES_HTTPS_PORT:-$((port_base + 11))}
   [mlflow]=${MLOPS_MLFLOW_PORT:-$((port_base + 12))}

@@ -20,6 +20,7 @@ public class RunOnce : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private readonly IReadOnlyDictionary<string, string> _environment;
     private RabbitMqVirtualHost? _vhost;
+    private Task? _dashboardVisit;
 
     public RunOnce()
         : this(new Dictionary<string, string>())
@@ -44,6 +45,13 @@ public class RunOnce : IAsyncLifetime
                 return _output.ToString();
         }
     }
+
+    /// <summary>The dashboard's page and its overview as fetched while the run ran (once run.sh printed its endpoints), or why not.</summary>
+    public (HttpStatusCode Status, string Body)? DashboardPage { get; private set; }
+
+    public (HttpStatusCode Status, string Body)? DashboardOverview { get; private set; }
+
+    public string? DashboardProblem { get; private set; }
 
     public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
@@ -93,6 +101,8 @@ public class RunOnce : IAsyncLifetime
         }
         process.WaitForExit();
         ExitCode = process.ExitCode;
+        if (_dashboardVisit is not null)
+            await _dashboardVisit;
     }
 
     /// <summary>The <c>&lt;name&gt; &lt;value&gt;</c> lines of a file run.sh wrote in the run directory.</summary>
@@ -171,6 +181,28 @@ public class RunOnce : IAsyncLifetime
         if (line is null)
             return;
         lock (_output)
+        {
             _output.AppendLine(line);
+            // run.sh prints its endpoints once every process, the dashboard too, answers; the flow runs after that.
+            if (_dashboardVisit is null && line.StartsWith("Endpoints (", StringComparison.Ordinal))
+                _dashboardVisit = Task.Run(VisitDashboardAsync);
+        }
+    }
+
+    private async Task VisitDashboardAsync()
+    {
+        try
+        {
+            var url = new Uri(Pairs("endpoints")["dashboard"].TrimEnd('/') + "/");
+            using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+            using (var page = await http.GetAsync(""))
+                DashboardPage = (page.StatusCode, await page.Content.ReadAsStringAsync());
+            using var overview = await http.GetAsync("api/overview");
+            DashboardOverview = (overview.StatusCode, await overview.Content.ReadAsStringAsync());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or KeyNotFoundException or IOException or UriFormatException)
+        {
+            DashboardProblem = ex.ToString();
+        }
     }
 }

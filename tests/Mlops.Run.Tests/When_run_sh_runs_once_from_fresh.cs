@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Mlops.Run.Tests;
@@ -8,7 +10,7 @@ namespace Mlops.Run.Tests;
 public sealed partial class When_run_sh_runs_once_from_fresh(RunOnce run)
 {
     private static readonly string[] EndpointNames =
-        ["rabbitmq-management", "provisioner", "training-coordinator", "model-promoter", "kubernetes", "mlflow", "s3", "sandbox-control"];
+        ["rabbitmq-management", "provisioner", "training-coordinator", "model-promoter", "kubernetes", "mlflow", "s3", "sandbox-control", "dashboard"];
 
     [Fact]
     public void Should_exit_0_and_print_the_served_version()
@@ -43,9 +45,27 @@ public sealed partial class When_run_sh_runs_once_from_fresh(RunOnce run)
             var port = new Uri(endpoints[name]).Port;
             Assert.InRange(port, run.PortBase, run.PortBase + 19);
         }
-        // No dashboard exists yet: run.sh says so instead of naming one.
-        Assert.DoesNotContain("dashboard", endpoints.Keys);
-        Assert.Contains(run.Lines, l => l.StartsWith("dashboard", StringComparison.Ordinal) && l.Contains("not built yet", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("dashboard ", StringComparison.Ordinal) && l.Contains(endpoints["dashboard"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_serve_the_dashboard_page_and_its_overview_of_every_service_while_it_runs()
+    {
+        Assert.True(run.DashboardPage is not null, $"the dashboard was not fetched: {run.DashboardProblem}\n{run.Output}");
+        var (status, page) = run.DashboardPage.Value;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<title>MLOps control plane</title>", page, StringComparison.Ordinal);
+        var (overviewStatus, body) = run.DashboardOverview!.Value;
+        Assert.Equal(HttpStatusCode.OK, overviewStatus);
+        using var overview = JsonDocument.Parse(body);
+        var services = overview.RootElement.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(["provisioner", "training-coordinator", "model-promoter"], services.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(services, s => Assert.Equal(JsonValueKind.Null, s.GetProperty("error").ValueKind));
+        Assert.Equal(JsonValueKind.Null, overview.RootElement.GetProperty("queues").GetProperty("error").ValueKind);
+        // The token stays in the dashboard's process: neither the page nor its data carry it.
+        var token = run.Pairs("secrets")["ops-token"];
+        Assert.DoesNotContain(token, page, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, body, StringComparison.Ordinal);
     }
 
     [Fact]

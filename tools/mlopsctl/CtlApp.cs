@@ -48,6 +48,7 @@ public static class CtlApp
         root.Subcommands.Add(ErrorCommands.Build(run));
         foreach (var command in ModelCommands.Build(run))
             root.Subcommands.Add(command);
+        root.Subcommands.Add(Dashboard.DashboardCommand.Build(run));
         return root;
     }
 

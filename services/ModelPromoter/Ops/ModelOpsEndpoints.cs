@@ -3,6 +3,7 @@ using k8s.Models;
 using Mlops.Clients.Kubernetes;
 using Mlops.Contracts;
 using Mlops.ModelPromoter.Sagas;
+using Mlops.ModelPromoter.Triggers;
 using Mlops.SagaStore;
 using Mlops.ServiceDefaults.Ops;
 
@@ -10,7 +11,7 @@ namespace Mlops.ModelPromoter.Ops;
 
 /// <summary>
 /// The ModelPromoter's own ops endpoints (docs/operations.md): promote, approve, roll back and retire, each published
-/// through the outbox with who asked; what each model serves with its ledger; the promotions with their gates.
+/// through the outbox with who asked; what each model serves with its ledger; the promotions with their gates; when each trigger source was last heard from.
 /// </summary>
 public static class ModelOpsEndpoints
 {
@@ -32,6 +33,9 @@ public static class ModelOpsEndpoints
             .AddEndpointFilter(async (context, next) => await RetireRefusalAsync(context.HttpContext) ?? await next(context));
         endpoints.MapGet("/ops/models", ModelsAsync).RequireOpsToken();
         endpoints.MapGet("/ops/promotions", PromotionsAsync).RequireOpsToken();
+        endpoints.MapGet("/ops/triggers", (TriggerActivity activity) => Results.Json(
+            PromotionTriggers.Sources.Select(source => new TriggerLastSeen { Source = source, LastSeenAt = activity.LastSeen(source) }),
+            OpsEndpointExtensions.Json)).RequireOpsToken();
         return endpoints;
     }
 
