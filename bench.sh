@@ -8,20 +8,22 @@
 #   ./bench.sh --full     N = 100 and N = 1,000
 #   ./bench.sh --docs     also writes the results table into docs/benchmarks.md
 #
-# Smaller runs (the test uses them): --n N[,N…] --open-loop-flows N --rate F --rounds N --baseline-seconds S
-# --store-ticks N --out DIR --no-build. Environment: MLOPS_BENCH_PORT_BASE (5200).
+# Smaller runs (the test uses them): --n N[,N…] --open-loop-flows N --warm-up-flows N --rate F --rounds N --baseline-seconds S
+# --store-ticks N --out DIR --no-build. Environment: MLOPS_BENCH_PORT_BASE (5200); MLOPS_BENCH_KEEP=1 keeps the run's
+# directory (the services' logs and SQLite stores, to see where a flow's time went).
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=$(pwd)
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 whole() { [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] || { echo "bench.sh: $1 takes a whole number of at least 1, not '$2'" >&2; exit 2; }; }
 sizes=100
-open_loop_flows=100
+open_loop_flows=50
+warm_up_flows=10
 rate=50
 rounds=3
-baseline_seconds=3
-store_ticks=300
+baseline_seconds=2
+store_ticks=200
 out="$repo/benchmarks/results"
 docs=""
 build=true
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=false ;;
     --n) [[ "${2:-}" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "bench.sh: --n takes N or N,N,…, not '${2:-}'" >&2; exit 2; }; sizes=$2; shift ;;
     --open-loop-flows) whole "$1" "${2:-}"; open_loop_flows=$2; shift ;;
+    --warm-up-flows) whole "$1" "${2:-}"; warm_up_flows=$2; shift ;;
     --rate) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench.sh: --rate takes flows per second, not '${2:-}'" >&2; exit 2; }; rate=$2; shift ;;
     --rounds) whole "$1" "${2:-}"; rounds=$2; shift ;;
     --baseline-seconds) whole "$1" "${2:-}"; baseline_seconds=$2; shift ;;
@@ -54,7 +57,7 @@ source scripts/run/settings.sh
 source scripts/run/processes.sh
 source scripts/infra.sh
 
-bench_log() { printf '[bench] %s\n' "$*" >&2; }
+bench_log() { printf '[bench] %s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # Ends the processes of the run (run_stop, in a subshell so it cannot end this script first), then its vhosts and files.
 bench_stop() {
@@ -64,8 +67,8 @@ bench_stop() {
   (run_stop) || true
   local vhost
   for vhost in "$run_vhost" "$baseline_vhost"; do run_management DELETE "/api/vhosts/$vhost" 2>/dev/null || true; done
-  if [ "$status" -ne 0 ] && [ -d "$run_dir/logs" ]; then
-    bench_log "failed; the processes' logs are kept in $run_dir/logs"
+  if [ "$status" -ne 0 ] || [ "${MLOPS_BENCH_KEEP:-}" = 1 ]; then
+    bench_log "the processes' logs and stores are kept in $run_dir"
   else
     rm -rf "$run_dir"
   fi
@@ -110,16 +113,19 @@ dotnet "$(run_dll benchmarks/SagaStore.Benchmarks SagaStore.Benchmarks)" --rabbi
 export Sandbox__Kubernetes__PodStartDelay=00:00:00 Sandbox__Kubernetes__ObserveDelay=00:00:00 Sandbox__Kubernetes__UnsealDelay=00:00:00
 export Sandbox__Kubernetes__ProbeTimeScale=0.01 Sandbox__mlflow__ModelVersionReadyDelay=00:00:00 Sandbox__ModelServer__LoadTime=00:00:00
 run_start_sandbox
+printf 'pid.sandbox %s\n' "${run_pids[-1]}" >"$run_dir/run-info"
 run_write_kubeconfig
 run_prepare_cluster
 
 # 3. The services, one at a time so each one's time to ready is its own. ModelRegistered is the only trigger: the
 # registry reconciliation is off and the rollout watcher's periodic re-report is beyond the run, so the broker's count
 # is the flows'. Model servers ask for little, so the sandbox's one node (8 CPUs, 32 GiB) holds 1,000 of them.
+# A saga step retried at a deadline starts at 200 ms instead of 5 s: only the stack's set-up waits so (its SealedSecret
+# unsealing); the flows have no step retried (the saga history of a kept run shows none).
 export ModelPromoter__Reconciliation__Enabled=false ModelPromoter__Serving__WatcherResync=01:00:00
+export Sagas__StepRetry__First=00:00:00.200 Sagas__StepRetry__Max=00:00:02
 export ModelPromoter__Policies__Default__Resources__CpuRequest=5m ModelPromoter__Policies__Default__Resources__MemoryRequest=16Mi
 info="$run_dir/run-info"
-: >"$info"
 now() { date +%s.%N; }
 bench_start_service() { # name project assembly [settings…]
   local name=$1 project=$2 assembly=$3 started waited=0
@@ -160,5 +166,5 @@ EOF
 # 4. The flows and the baselines, interleaved; one summary line per figure on stdout.
 dotnet "$(run_dll benchmarks/Flow.Benchmarks Flow.Benchmarks)" --run-info "$info" \
   --stack-file "$repo/benchmarks/Flow.Benchmarks/bench-stack.yaml" --store-json "$run_dir/store.json" \
-  --n "$sizes" --open-loop-flows "$open_loop_flows" --rate "$rate" --rounds "$rounds" --baseline-seconds "$baseline_seconds" \
+  --n "$sizes" --open-loop-flows "$open_loop_flows" --warm-up-flows "$warm_up_flows" --rate "$rate" --rounds "$rounds" --baseline-seconds "$baseline_seconds" \
   --out "$out" ${docs:+--docs "$docs"}

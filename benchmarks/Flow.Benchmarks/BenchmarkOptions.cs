@@ -8,6 +8,7 @@ internal sealed record BenchmarkOptions(
     string StackFile,
     IReadOnlyList<int> BurstSizes,
     int OpenLoopFlows,
+    int WarmUpFlows,
     double OpenLoopRate,
     int Rounds,
     TimeSpan BaselineDuration,
@@ -16,7 +17,7 @@ internal sealed record BenchmarkOptions(
     string? Docs)
 {
     public const string Usage =
-        "usage: Flow.Benchmarks --run-info <file> --stack-file <file> --out <dir> [--n 100[,1000]] [--open-loop-flows 100] [--rate 50] " +
+        "usage: Flow.Benchmarks --run-info <file> --stack-file <file> --out <dir> [--n 100[,1000]] [--open-loop-flows 100] [--warm-up-flows 10] [--rate 50] " +
         "[--rounds 3] [--baseline-seconds 3] [--store-json <file>] [--docs docs/benchmarks.md]";
 
     public static BenchmarkOptions Parse(string[] args)
@@ -46,6 +47,7 @@ internal sealed record BenchmarkOptions(
             Required("--stack-file"),
             sizes,
             Whole("--open-loop-flows", 100, 1),
+            Whole("--warm-up-flows", 10, 1),
             perSecond,
             Whole("--rounds", 3, 1),
             TimeSpan.FromSeconds(Whole("--baseline-seconds", 3, 1)),

@@ -15,7 +15,9 @@ internal sealed record BenchmarkResults(
     IReadOnlyDictionary<string, double> StoreRatio,
     IReadOnlyDictionary<string, double> RssIdle,
     IReadOnlyDictionary<string, double> RssLoad,
-    IReadOnlyDictionary<string, double> ReadySeconds)
+    IReadOnlyDictionary<string, double> ReadySeconds,
+    IReadOnlyList<TimelineSegment> Timeline,
+    IReadOnlyDictionary<string, double> CpuSeconds)
 {
     public double BrokerPerSecond => Median(Raw.Select(r => r.PerSecond));
 

@@ -44,13 +44,15 @@ internal sealed class FlowBenchmark : IAsyncDisposable
     public async Task<FlowResult> BurstAsync(IReadOnlyList<RegisteredModel> models, CancellationToken cancellationToken)
     {
         var sent = new long[models.Count];
+        var wall = new DateTimeOffset[models.Count];
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(models.Select((model, i) =>
         {
             sent[i] = Stopwatch.GetTimestamp();
+            wall[i] = DateTimeOffset.UtcNow;
             return _bus.Publish(Registered(model), cancellationToken);
         }));
-        return await WaitForAsync(models, sent, started, cancellationToken);
+        return await WaitForAsync(models, sent, wall, started, cancellationToken);
     }
 
     /// <summary>
@@ -60,6 +62,7 @@ internal sealed class FlowBenchmark : IAsyncDisposable
     public async Task<FlowResult> OpenLoopAsync(IReadOnlyList<RegisteredModel> models, double perSecond, CancellationToken cancellationToken)
     {
         var due = new long[models.Count];
+        var wall = new DateTimeOffset[models.Count];
         var publishes = new List<Task>(models.Count);
         var started = Stopwatch.GetTimestamp();
         var interval = Stopwatch.Frequency / perSecond;
@@ -69,13 +72,15 @@ internal sealed class FlowBenchmark : IAsyncDisposable
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due[i]);
             if (wait > TimeSpan.Zero)
                 await Task.Delay(wait, cancellationToken);
+            wall[i] = DateTimeOffset.UtcNow;
             publishes.Add(_bus.Publish(Registered(models[i]), cancellationToken));
         }
         await Task.WhenAll(publishes);
-        return await WaitForAsync(models, due, started, cancellationToken);
+        return await WaitForAsync(models, due, wall, started, cancellationToken);
     }
 
-    private async Task<FlowResult> WaitForAsync(IReadOnlyList<RegisteredModel> models, long[] sent, long started, CancellationToken cancellationToken)
+    private async Task<FlowResult> WaitForAsync(IReadOnlyList<RegisteredModel> models, long[] sent, DateTimeOffset[] wall, long started,
+        CancellationToken cancellationToken)
     {
         var limit = TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(2 * models.Count);
         var progress = Stopwatch.StartNew();
@@ -98,7 +103,7 @@ internal sealed class FlowBenchmark : IAsyncDisposable
         }
         var arrived = models.Select(m => _observer.TryCompleted(m.ModelName, out var at) ? at : 0).ToArray();
         var latencies = arrived.Select((at, i) => Stopwatch.GetElapsedTime(sent[i], at).TotalMilliseconds).ToArray();
-        return new FlowResult(models.Count, Stopwatch.GetElapsedTime(started, arrived.Max()), latencies, null);
+        return new FlowResult(models, wall, Stopwatch.GetElapsedTime(started, arrived.Max()), latencies, null);
     }
 
     private static ModelRegistered Registered(RegisteredModel model) => new()

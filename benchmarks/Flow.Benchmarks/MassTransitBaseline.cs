@@ -6,9 +6,9 @@ namespace Mlops.Flow.Benchmarks;
 
 /// <summary>
 /// A plain MassTransit consumer (no saga, no outbox) of ModelRegistered on a bus set up as the services' is
-/// (services/ServiceDefaults/Messaging/MessagingExtensions.cs): publisher confirms, kebab-case durable queue, MassTransit's
-/// default prefetch and concurrency, the same exponential retry of transient errors and immediate retry of concurrency
-/// conflicts. What the services add on top (the saga store's outbox and inbox, the saga rows) is what the ratio shows.
+/// (services/ServiceDefaults/Messaging/MessagingExtensions.cs): publisher confirms, a durable queue, the prefetch the
+/// services' endpoints were seen with on the broker (MassTransit's default for this machine; concurrency follows it), a retry
+/// of the same shape (exponential, 5, 200 ms to 10 s; then immediate retries of concurrency conflicts). What the services add on top (the saga store's outbox and inbox, the saga rows) is what the ratio shows.
 /// Publishes with up to <see cref="Window"/> publishes awaiting their confirms.
 /// </summary>
 internal sealed class MassTransitBaseline : IAsyncDisposable
@@ -29,7 +29,7 @@ internal sealed class MassTransitBaseline : IAsyncDisposable
     /// <summary>The serialized size of a typical ModelRegistered envelope, as the consumer received it.</summary>
     public int EnvelopeBytes => _sink.EnvelopeBytes;
 
-    public static async Task<MassTransitBaseline> StartAsync(Uri amqp, CancellationToken cancellationToken)
+    public static async Task<MassTransitBaseline> StartAsync(Uri amqp, int prefetch, CancellationToken cancellationToken)
     {
         var sink = new ModelRegisteredSink();
         var queue = "bench-masstransit-" + Guid.NewGuid().ToString("N")[..8];
@@ -42,6 +42,8 @@ internal sealed class MassTransitBaseline : IAsyncDisposable
             });
             cfg.ReceiveEndpoint(queue, e =>
             {
+                if (prefetch > 0)
+                    e.PrefetchCount = prefetch;
                 e.UseMessageRetry(r =>
                 {
                     r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));

@@ -30,7 +30,7 @@ internal static class ResultChart
         points.LegendText = "flows/s";
         throughput.Title(results.Bursts.Count > 1
             ? "Throughput against N"
-            : $"Throughput against N (default run: only N = {results.Bursts[0].Flows}; --full adds N = 1,000)");
+            : $"Throughput against N (this run: only N = {results.Bursts[0].Flows}; bench.sh --full adds N = 1,000)");
         throughput.XLabel("N, models registered at once");
         throughput.YLabel("flows/s");
         throughput.Axes.SetLimitsY(0, Math.Max(1, rates.Max() * 1.25));

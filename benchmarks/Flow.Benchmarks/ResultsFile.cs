@@ -62,6 +62,13 @@ internal static class ResultsFile
             ["latency_ms"] = Percentiles(r.OpenLoop.Latency),
         },
         ["delivered_per_flow"] = Round(r.DeliveredPerFlow),
+        ["cpu_seconds_during_last_batch"] = new JsonObject(r.CpuSeconds.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, Round(p.Value)))),
+        ["where_time_goes_ms"] = new JsonArray(r.Timeline.Select(t => (JsonNode?)new JsonObject
+        {
+            ["transition"] = t.Transition,
+            ["mean_ms_before"] = Round(t.MeanMs),
+            ["times"] = t.Times,
+        }).ToArray()),
     };
 
     private static JsonObject Round(BaselineResult b) => new()

@@ -48,6 +48,16 @@ internal static class Summary
             text.AppendLine(F($"| {s}: resident memory idle / under load | {r.RssIdle[s]:F0} MB / {r.RssLoad[s]:F0} MB | idle ≤ 120 MB | {Met(r.RssIdle[s] <= 120)} |"));
         foreach (var (s, seconds) in r.ReadySeconds)
             text.AppendLine(F($"| {s}: process start to /health/ready 200 | {seconds:F2} s | ≤ 3 s | {Met(seconds <= 3)} |"));
+        text.AppendLine()
+            .AppendLine(F($"CPU seconds used during the last batch ({r.Bursts[^1].Elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores): ")
+                + string.Join(", ", r.CpuSeconds.Select(p => F($"{p.Key} {p.Value:F1}"))) + " (the sandbox with s3rver under it).")
+            .AppendLine()
+            .AppendLine(F($"Where a flow's time went (N = {h.Flows:N0}), from the services' `GET /ops/flows/{{flowId}}`: the mean time before each transition since the flow's previous one."))
+            .AppendLine()
+            .AppendLine("| before | mean ms | times |")
+            .AppendLine("|---|---:|---:|");
+        foreach (var t in r.Timeline)
+            text.AppendLine(F($"| {t.Transition} | {t.MeanMs:N0} | {t.Times} |"));
         return text.ToString();
     }
 
