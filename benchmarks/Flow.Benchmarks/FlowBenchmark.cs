@@ -82,7 +82,7 @@ internal sealed class FlowBenchmark : IAsyncDisposable
     private async Task<FlowResult> WaitForAsync(IReadOnlyList<RegisteredModel> models, long[] sent, DateTimeOffset[] wall, long started,
         CancellationToken cancellationToken)
     {
-        var limit = TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(2 * models.Count);
+        var limit = TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(4 * models.Count);
         var progress = Stopwatch.StartNew();
         while (true)
         {
