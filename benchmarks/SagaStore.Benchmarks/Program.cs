@@ -4,7 +4,7 @@ using Mlops.SagaStore;
 using Mlops.SagaStore.Benchmarks;
 
 // Usage: dotnet run -c Release --project benchmarks/SagaStore.Benchmarks [-- --ticks N] [--rounds N] [--rabbitmq] [--publish]
-//        [--only Sqlite|Postgres] [--no-outbox] [--docs docs/saga-store.md]
+//        [--only Sqlite|Postgres] [--no-outbox] [--docs docs/saga-store.md] [--json <file>]
 // Each round measures MassTransit's in-memory repository, SQLite and PostgreSQL (outbox and inbox on) one after the other;
 // the table shows each row's median over the rounds and its ratio to the baseline on the same transport.
 const int Sagas = 8;
@@ -64,6 +64,20 @@ foreach (var m in rows)
 }
 Console.WriteLine(table);
 Console.WriteLine($"load average before {loadBefore}, after {loadAfter}");
+
+// For bench.sh: the same rows as JSON, each with its ratio to the baseline on its transport.
+if (ArgValue("--json") is { } json)
+{
+    var figures = rows.Select(m => new
+    {
+        repository = m.Repository,
+        transport = m.Transport,
+        publishes = m.Publishes,
+        transitions_per_s = m.PerSecond,
+        ratio = m.PerSecond / rows.Single(b => b.Repository == TransitionRun.Baseline && b.Transport == m.Transport && b.Publishes == m.Publishes).PerSecond,
+    });
+    await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(figures));
+}
 
 if (ArgValue("--docs") is { } docs)
 {
