@@ -74,10 +74,10 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         Assert.NotNull(seen);
         Assert.InRange(seen.Value.ToUnixTimeSeconds(), before, before + 120);
         var metrics = (await rig.Promoter.GetStringAsync("/metrics")).Split('\n');
-        foreach (var source in new[] { "ModelRegistered", "webhook" })
+        foreach (var name in new[] { "ModelRegistered", "webhook" })
         {
             Assert.Contains(metrics, l => l.StartsWith("mlops_promotion_trigger_last_seen_seconds{", StringComparison.Ordinal)
-                && l.Contains($"source=\"{source}\"", StringComparison.Ordinal));
+                && l.Contains($"source=\"{name}\"", StringComparison.Ordinal));
         }
     }
 }
