@@ -40,6 +40,12 @@ for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
     failed += int(counters.get('failed', 0)) + int(counters.get('error', 0)) + int(counters.get('timeout', 0)) + int(counters.get('aborted', 0))
     # xunit's skips are results with outcome NotExecuted; the counters leave them out.
     skipped += sum(1 for r in root.findall('.//{*}UnitTestResult') if r.get('outcome') == 'NotExecuted')
+    # Name each failure here, at the end, where a CI log's tail still shows it.
+    for r in root.findall('.//{*}UnitTestResult'):
+        if r.get('outcome') == 'Failed':
+            message = r.find('.//{*}ErrorInfo/{*}Message')
+            first = (message.text or '').strip().splitlines()[:1] if message is not None else []
+            print(f"FAILED {r.get('testName')}: {first[0] if first else ''}"[:400], file=sys.stderr)
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 )
