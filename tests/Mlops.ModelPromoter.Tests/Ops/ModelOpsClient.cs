@@ -16,6 +16,15 @@ public sealed class ModelOpsClient(Uri baseAddress, string? token) : IDisposable
     /// <summary>The promoter's setting that gives <see cref="Owner"/> the <see cref="Token"/>.</summary>
     public static KeyValuePair<string, string?> Setting => new($"Ops:Tokens:{Owner}", Token);
 
+    /// <summary>A promoter's settings with <see cref="Setting"/> and <paramref name="more"/>.</summary>
+    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { [Setting.Key] = Setting.Value };
+        foreach (var (key, value) in more)
+            settings[key] = value;
+        return settings;
+    }
+
     private readonly HttpClient _http = new() { BaseAddress = baseAddress };
 
     public async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> PostAsync(string path, object? body = null)

@@ -14,18 +14,10 @@ namespace Mlops.ModelPromoter.Tests.Ops;
 [Collection(PromoterCollection.Name)]
 public sealed class When_an_operator_acts_on_models(PromoterSandbox sandbox)
 {
-    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
-    {
-        var settings = new Dictionary<string, string?> { [ModelOpsClient.Setting.Key] = ModelOpsClient.Setting.Value };
-        foreach (var (key, value) in more)
-            settings[key] = value;
-        return settings;
-    }
-
     [Fact]
     public async Task Should_promote_a_chosen_version_in_the_callers_name_and_list_it_with_its_ledger_and_gates()
     {
-        await using var rig = await PromoterRig.StartAsync(sandbox, Settings(), listen: true);
+        await using var rig = await PromoterRig.StartAsync(sandbox, ModelOpsClient.Settings(), listen: true);
         using var ops = new ModelOpsClient(rig.Url!, ModelOpsClient.Token);
         using var stranger = new ModelOpsClient(rig.Url!, "not-a-token-of-anyone-0000");
         await rig.StackAsync();
@@ -65,7 +57,7 @@ public sealed class When_an_operator_acts_on_models(PromoterSandbox sandbox)
     public async Task Should_refuse_an_approval_nothing_waits_for_and_approve_a_waiting_promotion_in_the_callers_name()
     {
         var model = RegistrySeed.NewModelName();
-        await using var rig = await PromoterRig.StartAsync(sandbox, Settings(($"ModelPromoter:Policies:Models:{model}:RequireApproval", "true"),
+        await using var rig = await PromoterRig.StartAsync(sandbox, ModelOpsClient.Settings(($"ModelPromoter:Policies:Models:{model}:RequireApproval", "true"),
             ($"ModelPromoter:Policies:Models:{model}:Gates:0:Metric", "accuracy"), ($"ModelPromoter:Policies:Models:{model}:Gates:0:Min", "0.8")), listen: true);
         using var ops = new ModelOpsClient(rig.Url!, ModelOpsClient.Token);
         var stack = await rig.StackAsync();
@@ -93,7 +85,7 @@ public sealed class When_an_operator_acts_on_models(PromoterSandbox sandbox)
     [Fact]
     public async Task Should_roll_back_to_the_previous_good_version_and_retire_the_model_refusing_what_has_nothing_to_act_on()
     {
-        await using var rig = await PromoterRig.StartAsync(sandbox, Settings(), listen: true);
+        await using var rig = await PromoterRig.StartAsync(sandbox, ModelOpsClient.Settings(), listen: true);
         using var ops = new ModelOpsClient(rig.Url!, ModelOpsClient.Token);
         var stack = await rig.StackAsync();
         var model = RegistrySeed.NewModelName();

@@ -28,18 +28,10 @@ public sealed class When_mlopsctl_acts_on_models(PromoterSandbox sandbox)
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] more)
-    {
-        var settings = new Dictionary<string, string?> { [ModelOpsClient.Setting.Key] = ModelOpsClient.Setting.Value };
-        foreach (var (key, value) in more)
-            settings[key] = value;
-        return settings;
-    }
-
     [Fact]
     public async Task Should_promote_two_versions_roll_back_to_the_first_and_unserve_the_model_each_waited_for()
     {
-        await using var rig = await PromoterRig.StartAsync(sandbox, Settings(), listen: true);
+        await using var rig = await PromoterRig.StartAsync(sandbox, ModelOpsClient.Settings(), listen: true);
         await rig.StackAsync();
         var model = RegistrySeed.NewModelName();
         var (first, _, _) = await rig.Registry.TrainedVersionAsync(model);
@@ -87,7 +79,7 @@ public sealed class When_mlopsctl_acts_on_models(PromoterSandbox sandbox)
     public async Task Should_approve_a_waiting_promotion_and_refuse_what_has_nothing_to_act_on_with_the_promoters_reason()
     {
         var model = RegistrySeed.NewModelName();
-        await using var rig = await PromoterRig.StartAsync(sandbox, Settings(($"ModelPromoter:Policies:Models:{model}:RequireApproval", "true")), listen: true);
+        await using var rig = await PromoterRig.StartAsync(sandbox, ModelOpsClient.Settings(($"ModelPromoter:Policies:Models:{model}:RequireApproval", "true")), listen: true);
         var stack = await rig.StackAsync();
         var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
 
