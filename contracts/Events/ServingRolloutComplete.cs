@@ -14,4 +14,7 @@ public sealed record ServingRolloutComplete : IFlowMessage
     public required string Namespace { get; init; }
 
     public required string DeploymentName { get; init; }
+
+    /// <summary>When this rollout attempt began (null from senders older than this member), so its duration can be measured.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }

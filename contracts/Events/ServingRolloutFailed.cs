@@ -15,5 +15,8 @@ public sealed record ServingRolloutFailed : IFlowMessage
 
     public required string DeploymentName { get; init; }
 
+    /// <summary>When this rollout attempt began (null from senders older than this member), so its duration can be measured.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     public required string Reason { get; init; }
 }

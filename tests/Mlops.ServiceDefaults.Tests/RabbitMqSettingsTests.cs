@@ -28,6 +28,29 @@ public sealed class RabbitMqSettingsTests
         Assert.Contains("RABBITMQ_URL", error.Message);
     }
 
+    [Theory]
+    [InlineData("RABBITMQ_URL", "amqp://u:p@rabbit/")]
+    [InlineData("RabbitMq:Host", "rabbit")]
+    public void Should_read_the_quorum_queue_setting_beside_either_way_of_naming_the_broker(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [key] = value,
+            ["RabbitMq:QuorumQueues"] = "true",
+        }).Build();
+
+        Assert.True(RabbitMqSettings.Read(configuration).QuorumQueues);
+    }
+
+    [Fact]
+    public void Should_refuse_a_quorum_queue_setting_that_is_not_a_boolean()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:QuorumQueues"] = "yes" }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => RabbitMqSettings.Read(configuration));
+        Assert.Equal("RabbitMq:QuorumQueues must be true or false, not 'yes'.", error.Message);
+    }
+
     [Fact]
     public void Should_prefer_RABBITMQ_URL_over_the_RabbitMq_section()
     {

@@ -55,6 +55,21 @@ public sealed class ServiceHostTests : IAsyncLifetime
         Assert.Equal(200, await host.StatusOfAsync("/health/ready"));
     }
 
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Should_declare_its_queues_as_quorum_queues_when_the_broker_runs_as_a_cluster(string service)
+    {
+        await using var host = Start(service, _vhost.AmqpUrl, new Dictionary<string, string?> { ["RabbitMq:QuorumQueues"] = "true" });
+        await Eventually.HoldsAsync(async () => await host.StatusOfAsync("/health/ready") == 200, $"{service} ready");
+
+        // The bus's own reply queue is exclusive to the connection and stays classic; every endpoint's queue is quorum.
+        var queues = (await _vhost.ListAsync("queues"))
+            .Where(q => !q.GetProperty("name").GetString()!.StartsWith($"{service}-bus-", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, q => Assert.Equal("quorum", q.GetProperty("type").GetString()));
+    }
+
     [Fact]
     public async Task Should_deliver_a_message_from_one_service_to_another_with_the_FlowId_in_scope_and_trace()
     {
@@ -149,18 +164,20 @@ public sealed class ServiceHostTests : IAsyncLifetime
     private Uri ThroughRelay(TcpRelay relay) => new UriBuilder(_vhost.AmqpUrl) { Host = "127.0.0.1", Port = relay.Port }.Uri;
 
     /// <summary>Starts the named service's real Program against <paramref name="url"/>.</summary>
-    private static IServiceHost Start(string service, Uri url)
+    private static IServiceHost Start(string service, Uri url, IReadOnlyDictionary<string, string?>? extra = null)
     {
+        Dictionary<string, string?> With(IReadOnlyDictionary<string, string?> clients) =>
+            new(clients.Concat(extra ?? new Dictionary<string, string?>()));
         IServiceHost host = service switch
         {
-            "provisioner" => new ServiceHost<provisioner::Program>(url, ProvisionerClients),
+            "provisioner" => new ServiceHost<provisioner::Program>(url, With(ProvisionerClients)),
             // It needs its outside systems named to start; nothing here makes it call them.
-            "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(url, new Dictionary<string, string?>
+            "training-coordinator" => new ServiceHost<trainingcoordinator::Program>(url, With(new Dictionary<string, string?>
             {
                 ["Kubernetes:Server"] = "http://127.0.0.1:1",
                 ["Mlflow:Url"] = "http://127.0.0.1:1",
-            }),
-            "model-promoter" => new ServiceHost<modelpromoter::Program>(url, ModelPromoterClients),
+            })),
+            "model-promoter" => new ServiceHost<modelpromoter::Program>(url, With(ModelPromoterClients)),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
         };
         _ = host.Services; // builds and starts the host

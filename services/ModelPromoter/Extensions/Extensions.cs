@@ -57,6 +57,8 @@ public static class Extensions
         builder.Services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
         builder.Services.AddSingleton<ServingNamespaces>();
         builder.Services.AddHostedService<RolloutWatcher>();
+        builder.Services.AddSingleton<RolloutDurations>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(RolloutDurations.MeterName));
         builder.Services.AddOptions<MlflowWebhookSettings>().Bind(builder.Configuration.GetSection(MlflowWebhookSettings.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MlflowWebhookSettings>, MlflowWebhookSettingsValidation>();
         builder.Services.AddSingleton<TriggerActivity>();

@@ -22,12 +22,14 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
     private const string RefusalPrefix = nameof(ServingRefusedException) + ": ";
 
     private readonly ServingOptions _options;
+    private readonly RolloutDurations _durations;
     private readonly ILogger<ServingStateMachine> _logger;
 
-    public ServingStateMachine(IOptions<ServingOptions> options, ILogger<ServingStateMachine> logger)
+    public ServingStateMachine(IOptions<ServingOptions> options, RolloutDurations durations, ILogger<ServingStateMachine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _durations = durations;
         _logger = logger;
 
         InstanceState(x => x.CurrentState);
@@ -442,10 +444,12 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
             Version = plan.Version, Alias = request.Alias, PromotionId = request.PromotionId, Trigger = request.Trigger, Deliberate = request.Deliberate,
             Outcome = ServingLedgerEntry.Served, Image = plan.Image, SmokeCheck = attempt.SmokeCheck, StartedAt = attempt.StartedAt, At = now,
         });
+        var started = attempt.StartedAt;
+        context.AfterCommit(() => _durations.Record(RolloutDurations.Served, started, now));
         await context.Publish(new ServingRolloutComplete
         {
             FlowId = request.FlowId, OccurredAt = now, ModelName = plan.ModelName, Version = plan.Version,
-            Namespace = placement.Namespace, DeploymentName = placement.Name,
+            Namespace = placement.Namespace, DeploymentName = placement.Name, StartedAt = attempt.StartedAt,
         });
         await context.Publish(new ModelPromoted
         {
@@ -475,10 +479,13 @@ public sealed class ServingStateMachine : MassTransitStateMachine<ServingState>
             Outcome = ServingLedgerEntry.Failed, Reason = full, Image = plan?.Image, StartedAt = attempt.StartedAt, At = now,
         });
         var deploymentName = attempt.Placement?.Name ?? saga.Placements.FirstOrDefault(p => p.Namespace == plan?.Namespace)?.Name ?? "";
+        var started = attempt.StartedAt;
+        context.AfterCommit(() => _durations.Record(RolloutDurations.Failed, started, now));
         await context.Publish(new ServingRolloutFailed
         {
             FlowId = request.FlowId, OccurredAt = now, ModelName = saga.ModelName, Version = request.Version,
             Namespace = plan?.Namespace ?? request.Stack.Namespace, DeploymentName = deploymentName, Reason = full,
+            StartedAt = attempt.StartedAt,
         });
         if (attempt.ChangedCluster && attempt.RollbackFailure is null)
         {

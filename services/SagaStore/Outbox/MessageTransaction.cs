@@ -26,11 +26,15 @@ internal sealed class MessageTransaction(InboxKey inbox, string origin)
 
     public bool HasMessages => Messages.Count > 0;
 
+    /// <summary>Run once the commit succeeded (<see cref="SagaCommitExtensions.AfterCommit"/>).</summary>
+    public List<Action> AfterCommit { get; } = [];
+
     public void MarkDuplicate()
     {
         IsDuplicate = true;
         Sagas.Clear();
         Messages.Clear();
+        AfterCommit.Clear();
         Batch = null;
     }
 

@@ -95,6 +95,19 @@ internal sealed class SagaStoreOutboxContextFactory : IOutboxContextFactory<Dura
                         : $"{conflict.Map.Name} {conflict.Write.CorrelationId} was changed since version {conflict.ExpectedVersion} was read",
                     conflict.Map.SagaType, conflict.Write.CorrelationId);
         }
+        _metrics.Transitioned(transaction.Sagas);
+        foreach (var action in transaction.AfterCommit)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                // Committed already: a failing side note must not fail (and so retry) the message.
+                _logger.LogWarning(ex, "An after-commit action of {Consumer} for {Event} failed", transaction.Origin, eventName);
+            }
+        }
         if (transaction.Batch is not null)
             Crash.At(SagaStoreCrashPoint.AfterCommit);
     }

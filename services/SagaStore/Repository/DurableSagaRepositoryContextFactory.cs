@@ -86,14 +86,14 @@ internal sealed class DurableSagaRepositoryContextFactory<TSaga> :
 
     public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
-        asyncMethod(new DurableSagaQueryContext<TSaga>(new SagaSession<TSaga>(_store, _map, _logger, null, cancellationToken), cancellationToken));
+        asyncMethod(new DurableSagaQueryContext<TSaga>(new SagaSession<TSaga>(_store, _map, _logger, _metrics, null, cancellationToken), cancellationToken));
 
     public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
-        asyncMethod(new DurableSagaQueryContext<TSaga>(new SagaSession<TSaga>(_store, _map, _logger, null, cancellationToken), cancellationToken));
+        asyncMethod(new DurableSagaQueryContext<TSaga>(new SagaSession<TSaga>(_store, _map, _logger, _metrics, null, cancellationToken), cancellationToken));
 
     private SagaSession<TSaga> NewSession(ConsumeContext context) =>
-        new(_store, _map, _logger, context.TryGetPayload<MessageTransaction>(out var transaction) ? transaction : null, context.CancellationToken);
+        new(_store, _map, _logger, _metrics, context.TryGetPayload<MessageTransaction>(out var transaction) ? transaction : null, context.CancellationToken);
 
     private static string? Ignorable(Exception exception, SagaSession<TSaga> session) => exception switch
     {

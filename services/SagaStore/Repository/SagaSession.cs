@@ -20,15 +20,17 @@ internal sealed class SagaSession<TSaga>
     private readonly DurableSagaStore _store;
     private readonly SagaMap<TSaga> _map;
     private readonly ILogger _logger;
+    private readonly SagaStoreMetrics _metrics;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<Guid, TrackedInstance> _tracked = [];
 
-    public SagaSession(DurableSagaStore store, SagaMap<TSaga> map, ILogger logger, MessageTransaction? transaction,
+    public SagaSession(DurableSagaStore store, SagaMap<TSaga> map, ILogger logger, SagaStoreMetrics metrics, MessageTransaction? transaction,
         CancellationToken cancellationToken)
     {
         _store = store;
         _map = map;
         _logger = logger;
+        _metrics = metrics;
         Transaction = transaction;
         _cancellationToken = cancellationToken;
     }
@@ -183,6 +185,7 @@ internal sealed class SagaSession<TSaga>
                 typeof(TSaga), staged.Write.CorrelationId);
         }
         tracked.Version = (staged.ExpectedVersion ?? 0) + 1;
+        _metrics.Transitioned([staged]);
     }
 
     private TSaga Materialize(SagaRow row)

@@ -31,7 +31,12 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(identity.Name + "-", includeNamespace: false));
-            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseDefaultPipeline(context));
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (broker.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    rabbit.SetQuorumQueue();
+                endpoint.UseDefaultPipeline(context);
+            });
             x.SetDurableSagaRepositoryProvider();
             configureBus?.Invoke(x);
 

@@ -25,6 +25,13 @@ public sealed record RabbitMqSettings
 
     public bool UseTls { get; init; }
 
+    /// <summary>
+    /// Declare the services' queues as quorum queues (<c>RabbitMq:QuorumQueues</c>, also beside <c>RABBITMQ_URL</c>), for a
+    /// broker that runs as a cluster: a queue then survives the loss of the node that held it. Off by default, since an
+    /// existing classic queue cannot change its type (delete it, or use a new vhost, when turning this on).
+    /// </summary>
+    public bool QuorumQueues { get; init; }
+
     /// <summary>Where the broker is, for logs: never the password.</summary>
     public string Describe() =>
         $"{(UseTls ? "amqps" : "amqp")}://{(Username is null ? "" : Username + "@")}{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
@@ -34,18 +41,20 @@ public sealed record RabbitMqSettings
 
     public static RabbitMqSettings Read(IConfiguration configuration)
     {
+        var section = configuration.GetSection(SectionName);
+        var quorum = ReadBool(section, "QuorumQueues");
         var url = configuration[UrlVariable];
         if (!string.IsNullOrWhiteSpace(url))
-            return FromUrl(url);
+            return FromUrl(url) with { QuorumQueues = quorum };
 
-        var section = configuration.GetSection(SectionName);
         var settings = new RabbitMqSettings
         {
             Host = section["Host"] is { Length: > 0 } host ? host : "localhost",
             VirtualHost = section["VirtualHost"] is { Length: > 0 } vhost ? vhost : "/",
             Username = section["Username"] is { Length: > 0 } user ? user : null,
             Password = section["Password"] is { Length: > 0 } password ? password : null,
-            UseTls = bool.TryParse(section["UseTls"], out var tls) && tls,
+            UseTls = ReadBool(section, "UseTls"),
+            QuorumQueues = quorum,
         };
         var port = section["Port"];
         if (string.IsNullOrWhiteSpace(port))
@@ -54,6 +63,13 @@ public sealed record RabbitMqSettings
             throw new InvalidOperationException($"{SectionName}:Port must be a TCP port (1-65535), not '{port}'.");
         return settings with { Port = parsed };
     }
+
+    private static bool ReadBool(IConfigurationSection section, string key) => section[key] switch
+    {
+        null or "" => false,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new InvalidOperationException($"{SectionName}:{key} must be true or false, not '{text}'."),
+    };
 
     /// <summary>Parses an AMQP URI as RabbitMQ defines it; the vhost is the URL-decoded path, "/" when empty.</summary>
     public static RabbitMqSettings FromUrl(string url)

@@ -2,6 +2,7 @@ using Mlops.ModelPromoter.Sagas;
 using Microsoft.Extensions.DependencyInjection;
 using Mlops.ModelPromoter.Serving;
 using Mlops.ModelPromoter.Triggers;
+using Mlops.SagaStore;
 using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
@@ -54,6 +55,33 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         Assert.Single(rig.Events.Started, e => e.ModelName == model && e.Version == version);
         // Both versions went to the model's one Deployment: created once, then changed in place.
         Assert.Single(rig.KubernetesWrites().Skip(writesBefore), w => w.Contains(" create apps/deployments ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_measure_the_rollout_once_and_count_the_sagas_moves_into_each_state()
+    {
+        await using var rig = await PromoterRig.StartAsync(sandbox);
+        using var durations = new MeterRecorder(rig.Promoter!.Services.GetRequiredService<RolloutDurations>().Meter);
+        using var transitions = new MeterRecorder(rig.Promoter.Services.GetRequiredService<SagaStoreMetrics>().Meter);
+        var stack = await rig.StackAsync();
+        var model = RegistrySeed.NewModelName();
+        var (version, runId, source) = await rig.Registry.TrainedVersionAsync(model);
+        var registered = PromoterRig.Registered(model, version, runId, source, stack.StackName);
+
+        await rig.PublishAsync(registered);
+        await rig.PublishAsync(registered with { OccurredAt = DateTimeOffset.UtcNow });
+        await rig.InStateAsync(PromotionIds.Automatic(model, version), "Promoted");
+
+        // One rollout, one measurement, however often the trigger came and the serving saga's messages were retried.
+        await Eventually.HoldsAsync(() => durations.Values(RolloutDurations.InstrumentName, ("outcome", RolloutDurations.Served)).Count == 1,
+            "the served rollout measured");
+        Assert.InRange(durations.Values(RolloutDurations.InstrumentName).Single(), 0, 300);
+        Assert.Single(transitions.Values(SagaStoreMetrics.TransitionsInstrument, ("state", "Promoted")));
+        Assert.Empty(durations.Values(RolloutDurations.InstrumentName, ("outcome", RolloutDurations.Failed)));
+
+        var metrics = await rig.Promoter.GetStringAsync("/metrics");
+        Assert.Contains("mlops_serving_rollout_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("mlops_saga_transitions_total{", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
