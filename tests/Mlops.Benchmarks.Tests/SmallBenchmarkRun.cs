@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Mlops.Testing;
 
@@ -16,20 +12,13 @@ namespace Mlops.Benchmarks.Tests;
 public sealed class SmallBenchmarkRun : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
-    private readonly StringBuilder _output = new();
+    private ScriptRun? _run;
 
     public string OutputDirectory { get; } = Directory.CreateTempSubdirectory("mlops-bench-test-").FullName;
 
-    public int ExitCode { get; private set; } = -1;
+    public int ExitCode => _run?.ExitCode ?? -1;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _run?.Output ?? "";
 
     public JsonElement Results { get; private set; }
 
@@ -42,36 +31,15 @@ public sealed class SmallBenchmarkRun : IAsyncLifetime
         };
         if (AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             arguments.Add("--no-build");
-        var start = new ProcessStartInfo("bash", arguments)
+        // Off run.sh's ranges (offset 50), for the Run tests that may run beside.
+        _run = ScriptRun.Start(arguments, new Dictionary<string, string>
         {
-            WorkingDirectory = TestEnvironment.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        start.Environment["MLOPS_BENCH_PORT_BASE"] = FreePortRange(20).ToString(CultureInfo.InvariantCulture);
-        start.Environment["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString();
-        start.Environment["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/');
-        start.Environment["POSTGRES_URL"] = TestEnvironment.PostgresConnectionString;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Append($"(killed after {Timeout.TotalMinutes} min)");
-        }
-        process.WaitForExit();
-        ExitCode = process.ExitCode;
+            ["MLOPS_BENCH_PORT_BASE"] = LoopbackPorts.FreeRange(20, offset: 50).ToString(CultureInfo.InvariantCulture),
+            ["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString(),
+            ["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/'),
+            ["POSTGRES_URL"] = TestEnvironment.PostgresConnectionString,
+        });
+        await _run.WaitForExitAsync(Timeout);
         var file = Path.Combine(OutputDirectory, "latest.json");
         if (File.Exists(file))
             Results = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
@@ -79,40 +47,8 @@ public sealed class SmallBenchmarkRun : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        _run?.Dispose();
         Directory.Delete(OutputDirectory, recursive: true);
         return Task.CompletedTask;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-    }
-
-    private static int FreePortRange(int size)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var start = Random.Shared.Next(200, 320) * 100 + 50;
-            if (Enumerable.Range(start, size).All(PortIsFree))
-                return start;
-        }
-        throw new InvalidOperationException("No free range of loopback ports between 20000 and 32000.");
-    }
-
-    private static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Mlops.Testing;
 
 namespace Mlops.Run.Tests;
@@ -17,9 +14,10 @@ public class RunOnce : IAsyncLifetime
     /// <summary>Longer than run.sh's own flow timeout (600 s) plus a build, so run.sh reports its own failure first.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
 
-    private readonly StringBuilder _output = new();
+    private readonly Lock _visitLock = new();
     private readonly IReadOnlyDictionary<string, string> _environment;
     private RabbitMqVirtualHost? _vhost;
+    private ScriptRun? _run;
     private Task? _dashboardVisit;
 
     public RunOnce()
@@ -34,17 +32,10 @@ public class RunOnce : IAsyncLifetime
 
     public int PortBase { get; private set; }
 
-    public int ExitCode { get; private set; } = -1;
+    public int ExitCode => _run?.ExitCode ?? -1;
 
     /// <summary>stdout and stderr as they came, one string.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _run?.Output ?? "";
 
     /// <summary>The dashboard's page and its overview as fetched while the run ran (once run.sh printed its endpoints), or why not.</summary>
     public (HttpStatusCode Status, string Body)? DashboardPage { get; private set; }
@@ -64,43 +55,19 @@ public class RunOnce : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _vhost = await RabbitMqVirtualHost.CreateAsync("run");
-        PortBase = FreePortRange(20);
-        var start = new ProcessStartInfo("bash", ["run.sh", .. Arguments])
+        PortBase = LoopbackPorts.FreeRange(20);
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = TestEnvironment.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            ["MLOPS_RUN_DIR"] = RunDirectory,
+            ["MLOPS_RUN_VHOST"] = _vhost.Name,
+            ["MLOPS_RUN_PORT_BASE"] = PortBase.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString(),
+            ["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/'),
         };
-        start.Environment["MLOPS_RUN_DIR"] = RunDirectory;
-        start.Environment["MLOPS_RUN_VHOST"] = _vhost.Name;
-        start.Environment["MLOPS_RUN_PORT_BASE"] = PortBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["RABBITMQ_URL"] = TestEnvironment.RabbitMqUrl.ToString();
-        start.Environment["RABBITMQ_MANAGEMENT_URL"] = TestEnvironment.RabbitMqManagementUrl.ToString().TrimEnd('/');
         foreach (var (name, value) in _environment)
-            start.Environment[name] = value;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(Timeout);
-        var meanwhile = WhileRunningAsync(process.Id, cancel.Token);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-            await meanwhile;
-        }
-        catch (OperationCanceledException)
-        {
-            // The specs then fail on the exit code, with the output; nothing of the run may outlive the test.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Append($"(killed after {Timeout.TotalMinutes} min)");
-        }
-        process.WaitForExit();
-        ExitCode = process.ExitCode;
+            environment[name] = value;
+        _run = ScriptRun.Start(["run.sh", .. Arguments], environment, OnLine);
+        await _run.WaitForExitAsync(Timeout, cancellationToken => WhileRunningAsync(_run.ProcessId, cancellationToken));
         if (_dashboardVisit is not null)
             await _dashboardVisit;
     }
@@ -137,6 +104,7 @@ public class RunOnce : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        _run?.Dispose();
         if (_vhost is not null)
             await _vhost.DisposeAsync();
         try
@@ -149,40 +117,10 @@ public class RunOnce : IAsyncLifetime
         }
     }
 
-    public static bool PortIsFree(int port)
+    private void OnLine(string line)
     {
-        try
+        lock (_visitLock)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    // Fixed-port programs need a range below the ephemeral ports, where nothing else of the tests binds.
-    private static int FreePortRange(int size)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var start = Random.Shared.Next(200, 320) * 100;
-            if (Enumerable.Range(start, size).All(PortIsFree))
-                return start;
-        }
-        throw new InvalidOperationException("No free range of loopback ports between 20000 and 32000.");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-        {
-            _output.AppendLine(line);
             // run.sh prints its endpoints once every process, the dashboard too, answers; the flow runs after that.
             if (_dashboardVisit is null && line.StartsWith("Endpoints (", StringComparison.Ordinal))
                 _dashboardVisit = Task.Run(VisitDashboardAsync);

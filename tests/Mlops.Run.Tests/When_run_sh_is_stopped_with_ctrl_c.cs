@@ -1,3 +1,5 @@
+using Mlops.Testing;
+
 namespace Mlops.Run.Tests;
 
 /// <summary>
@@ -22,6 +24,6 @@ public sealed class When_run_sh_is_stopped_with_ctrl_c(InterruptedRun run) : ICl
         Assert.True(run.ExitCode == 130, $"run.sh exited {run.ExitCode}:\n{run.Output}");
         Assert.Contains(run.Lines, l => l == "[run] stopped");
         Assert.Empty(run.ProcessesOfTheRun());
-        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(RunOnce.PortIsFree(port), $"port {port} still taken"));
+        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(LoopbackPorts.IsFree(port), $"port {port} still taken"));
     }
 }

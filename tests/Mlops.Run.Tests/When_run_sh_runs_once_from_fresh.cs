@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Mlops.Testing;
 
 namespace Mlops.Run.Tests;
 
@@ -84,7 +85,7 @@ public sealed partial class When_run_sh_runs_once_from_fresh(RunOnce run)
     public void Should_leave_no_process_and_no_port_behind()
     {
         Assert.Empty(run.ProcessesOfTheRun());
-        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(RunOnce.PortIsFree(port), $"port {port} still taken"));
+        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(LoopbackPorts.IsFree(port), $"port {port} still taken"));
     }
 
     [GeneratedRegex(@"^ServingRolloutComplete cnn_classifier \d+$")]

@@ -1,3 +1,5 @@
+using Mlops.Testing;
+
 namespace Mlops.Run.Tests;
 
 /// <summary>
@@ -23,6 +25,6 @@ public sealed class When_the_training_fails(FailingRun run) : IClassFixture<Fail
     public void Should_leave_no_process_and_no_port_behind()
     {
         Assert.Empty(run.ProcessesOfTheRun());
-        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(RunOnce.PortIsFree(port), $"port {port} still taken"));
+        Assert.All(Enumerable.Range(run.PortBase, 20), port => Assert.True(LoopbackPorts.IsFree(port), $"port {port} still taken"));
     }
 }
