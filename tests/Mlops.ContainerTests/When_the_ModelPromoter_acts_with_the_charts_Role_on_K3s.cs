@@ -104,7 +104,9 @@ public sealed class When_the_ModelPromoter_acts_with_the_charts_Role_on_K3s(K3sC
         var created = await _promoter.ApplyAsync(ModelServerStandIn.Deployment(name, Serving, ContainerImages.ModelServerStandIn));
 
         Assert.Equal(name, created.Metadata.Name);
-        Assert.True((await _promoter.CanListAsync<V1Deployment>()).Allowed);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var first = await _promoter.WatchAsync<V1Deployment>(ModelServerStandIn.Selector(name), cancellationToken: timeout.Token).FirstAsync(timeout.Token);
+        Assert.Equal((k8s.WatchEventType.Added, name), (first.Type, first.Object.Metadata.Name));
         Assert.NotNull(await _promoter.ListAsync<V1Pod>(ModelServerStandIn.Selector(name)));
         Assert.True(await _promoter.DeleteAsync<V1Deployment>(name));
     }
