@@ -10,8 +10,8 @@ using Mlops.Testing;
 namespace Mlops.ContainerTests;
 
 /// <summary>
-/// A host configured as every service is (<c>AddServiceDefaults</c>, its own SQLite saga store) with one consumer, on a
-/// RabbitMQ container of its own. Nothing starts without a Docker engine.
+/// A host configured as every service is (<c>AddServiceDefaults</c>, its own SQLite saga store, quorum queues) with one
+/// consumer, on a RabbitMQ container of its own. Nothing starts without a Docker engine.
 /// </summary>
 public sealed class ServiceBus : IAsyncLifetime
 {
@@ -34,6 +34,8 @@ public sealed class ServiceBus : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = ApplicationName });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["RABBITMQ_URL"] = Broker.AmqpUrl.ToString();
+        // As the chart sets it for a broker that runs as a cluster.
+        builder.Configuration["RabbitMq:QuorumQueues"] = "true";
         foreach (var (key, value) in _store.Settings())
             builder.Configuration[key] = value;
         builder.AddServiceDefaults(bus => bus.AddConsumer<BucketReadyProbe>());

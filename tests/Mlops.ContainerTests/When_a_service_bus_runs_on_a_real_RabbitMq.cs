@@ -34,4 +34,17 @@ public sealed class When_a_service_bus_runs_on_a_real_RabbitMq(ServiceBus bus) :
 
         Assert.Equal(1u, queue.ConsumerCount);
     }
+
+    [DockerFact]
+    public async Task Should_declare_the_consumers_queue_as_a_quorum_queue_when_asked()
+    {
+        await using var connection = await bus.Broker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+
+        // Declaring it again as classic must be refused as inequivalent: the broker holds it as a quorum queue.
+        var refused = await Assert.ThrowsAnyAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(() =>
+            channel.QueueDeclareAsync("container-probe-bucket-ready-probe", durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "classic" }));
+        Assert.Contains("x-queue-type", refused.Message, StringComparison.Ordinal);
+    }
 }
