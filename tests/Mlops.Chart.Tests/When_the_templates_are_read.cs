@@ -12,6 +12,17 @@ public sealed partial class When_the_templates_are_read
     private static string Helpers => ChartFiles.Read("templates/_helpers.tpl");
 
     [Fact]
+    public void Should_close_every_block_each_template_opens()
+    {
+        foreach (var (file, text) in ChartFiles.Templates())
+        {
+            var opened = BlockStart().Count(text);
+            var closed = BlockEnd().Count(text);
+            Assert.True(opened == closed, $"{file}: {opened} if/range/with/define, {closed} end");
+        }
+    }
+
+    [Fact]
     public void Should_probe_live_and_ready()
     {
         Assert.Matches(@"livenessProbe:\s+httpGet:\s+path: /health/live", Deployment);
@@ -128,6 +139,12 @@ public sealed partial class When_the_templates_are_read
             || (Regex.IsMatch(source, $@"(Section|SectionName) = ""{Regex.Escape(section)}""")
                 && Regex.IsMatch(source, $@"public [^\s]+ {property} \{{ get;")));
     }
+
+    [GeneratedRegex(@"\{\{-?\s*(if|range|with|define)\b")]
+    private static partial Regex BlockStart();
+
+    [GeneratedRegex(@"\{\{-?\s*end\s*-?\}\}")]
+    private static partial Regex BlockEnd();
 
     [GeneratedRegex(@"- name: ([a-z-]+)\s+mountPath: [^\n]+(\n\s+readOnly: true)?")]
     private static partial Regex VolumeMount();
