@@ -48,7 +48,8 @@ public sealed class ChartValues
 
     public bool Bool(string path) => At(path) is JsonValue value && value.TryGetValue(out bool b) && b;
 
-    public int Int(string path) => At(path) is JsonValue value && value.TryGetValue(out int i) ? i : 0;
+    // ReadYaml stores whole numbers as long, so read them as such.
+    public int Int(string path) => At(path) is JsonValue value && value.TryGetValue(out long i) ? checked((int)i) : 0;
 
     public string? String(string path) => At(path) is JsonValue value && value.TryGetValue(out string? s) ? s : null;
 

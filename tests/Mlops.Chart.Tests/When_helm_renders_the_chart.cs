@@ -1,0 +1,49 @@
+using k8s;
+using Mlops.Testing;
+using Mlops.Testing.Chart;
+
+namespace Mlops.Chart.Tests;
+
+/// <summary>
+/// Where helm exists: <c>helm lint</c> and <c>helm template</c> for every ci scenario, the output accepted by
+/// <c>kubectl apply --dry-run=server</c> against the sandbox's API server. Skipped where helm is not on PATH.
+/// </summary>
+public sealed class When_helm_renders_the_chart
+{
+    [RequiresHelmFact]
+    public async Task Should_lint_render_and_pass_a_server_side_dry_run_for_every_scenario()
+    {
+        var home = Directory.CreateTempSubdirectory("chart-helm-").FullName;
+        try
+        {
+            await using var sandbox = await SandboxFixture.StartAsync();
+            var kubeconfig = Path.Combine(home, "kubeconfig");
+            var server = sandbox.KubernetesUrl.ToString().TrimEnd('/');
+            await File.WriteAllTextAsync(kubeconfig, string.Join('\n',
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters: [{name: sandbox, cluster: {server: \"" + server + "\"}}]",
+                "contexts: [{name: sandbox, context: {cluster: sandbox, user: sandbox, namespace: mlops}}]",
+                "current-context: sandbox",
+                "users: [{name: sandbox, user: {}}]"));
+            await sandbox.Kubernetes.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = "mlops" } });
+            var kubectl = Helm.Find("kubectl") ?? "/usr/bin/kubectl";
+            foreach (var scenario in ChartValues.Scenarios())
+            {
+                var values = Path.Combine(ChartValues.ChartDirectory, scenario);
+                var lint = await Helm.RunAsync(Helm.Executable!, home, "lint", ChartValues.ChartDirectory, "-f", values, "--strict");
+                Assert.True(lint.ExitCode == 0, $"helm lint {scenario}:\n{lint.Output}{lint.Error}");
+                var rendered = await Helm.RunAsync(Helm.Executable!, home, "template", "mlops", ChartValues.ChartDirectory, "-f", values, "--namespace", "mlops");
+                Assert.True(rendered.ExitCode == 0, $"helm template {scenario}:\n{rendered.Error}");
+                var manifest = Path.Combine(home, Path.GetFileName(scenario));
+                await File.WriteAllTextAsync(manifest, rendered.Output);
+                var applied = await Helm.RunAsync(kubectl, home, "--kubeconfig", kubeconfig, "apply", "--dry-run=server", "-f", manifest);
+                Assert.True(applied.ExitCode == 0, $"kubectl apply --dry-run=server ({scenario}):\n{applied.Output}{applied.Error}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+}
