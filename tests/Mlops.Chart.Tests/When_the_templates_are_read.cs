@@ -128,7 +128,7 @@ public sealed partial class When_the_templates_are_read
     }
 
     // Settings the services gain alongside the chart (RabbitMq:QuorumQueues, Training:WatchWorkflows); checked once they read them.
-    private static readonly HashSet<string> PendingSettings = ["RabbitMq:QuorumQueues", "Training:WatchWorkflows"];
+    private static readonly HashSet<string> PendingSettings = ["Training:WatchWorkflows"];
 
     // A key is read when its text appears whole, or when an options class bound to its section has a property of its last part.
     private static bool IsRead(string key, IReadOnlyList<string> sources)
