@@ -21,10 +21,14 @@ public sealed class ChartValues
     /// <summary>The merged values.</summary>
     public JsonObject Root { get; }
 
-    /// <summary><c>values.yaml</c>, then each of <paramref name="overrides"/> (paths relative to the chart) over it.</summary>
+    /// <summary>
+    /// <c>values.yaml</c>, then each of <paramref name="overrides"/> (paths relative to the chart) over it. A chart without
+    /// <c>values.yaml</c> yet counts as empty defaults, so the ci files alone decide.
+    /// </summary>
     public static ChartValues Load(params string[] overrides)
     {
-        var root = ReadYaml(Path.Combine(ChartDirectory, "values.yaml")) as JsonObject ?? [];
+        var defaults = Path.Combine(ChartDirectory, "values.yaml");
+        var root = File.Exists(defaults) ? ReadYaml(defaults) as JsonObject ?? [] : [];
         foreach (var file in overrides)
             Merge(root, ReadYaml(Path.Combine(ChartDirectory, file)) as JsonObject ?? []);
         return new ChartValues(root);
@@ -48,7 +52,8 @@ public sealed class ChartValues
 
     public bool Bool(string path) => At(path) is JsonValue value && value.TryGetValue(out bool b) && b;
 
-    public int Int(string path) => At(path) is JsonValue value && value.TryGetValue(out int i) ? i : 0;
+    // YAML integers are read as long: an int is asked of them by value, not by the exact type.
+    public int Int(string path) => At(path) is JsonValue value && value.TryGetValue(out long l) ? checked((int)l) : 0;
 
     public string? String(string path) => At(path) is JsonValue value && value.TryGetValue(out string? s) ? s : null;
 
