@@ -35,6 +35,12 @@ public sealed class ChartRun : IAsyncDisposable
     /// <summary>An MLmodel whose flavour the ModelPromoter serves with <see cref="UnpullableImage"/>: a rollout that fails.</summary>
     public const string SklearnMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n    python_version: 3.10.16\n  sklearn:\n    sklearn_version: 1.5.2\nmlflow_version: 2.21.3\n";
 
+    /// <summary>MLflow's own image, without boto3: its model server exits on S3 artifacts (a crash loop with a log to read).</summary>
+    public const string UpstreamImage = "ghcr.io/mlflow/mlflow:v2.21.3";
+
+    /// <summary>An MLmodel whose flavour the ModelPromoter serves with <see cref="UpstreamImage"/>: a server that crashes.</summary>
+    public const string KerasMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.tensorflow\n    python_version: 3.10.16\n  keras:\n    keras_version: 3.6.0\nmlflow_version: 2.21.3\n";
+
     private const string OpsToken = "rbac-ops-token-for-the-test-only";
     private const string WebhookSecret = "sandbox-webhook-signing-secret";
     private const string ReaderKey = "promoter-reader";
@@ -134,6 +140,7 @@ public sealed class ChartRun : IAsyncDisposable
             ["ModelPromoter:Policies:Default:Resources:CpuRequest"] = "50m",
             ["ModelPromoter:Policies:Default:Resources:MemoryRequest"] = "64Mi",
             ["ModelPromoter:Serving:Images:sklearn"] = UnpullableImage,
+            ["ModelPromoter:Serving:Images:keras"] = UpstreamImage,
             ["ModelPromoter:Serving:StartupTimeout"] = "00:05:00",
             ["ModelPromoter:Serving:RolloutDeadline"] = "00:01:00",
             ["ModelPromoter:Serving:SmokeCheckDeadline"] = "00:00:20",
@@ -209,12 +216,31 @@ public sealed class ChartRun : IAsyncDisposable
     public IReadOnlyList<RequestRecord> ServiceRequests() =>
         Sandbox.Requests.Snapshot("kubernetes").Where(r => Services.Any(s => r.User == ChartInstall.UserOf(s))).ToList();
 
+    /// <summary>What the ModelPromoter knows of models and promotions, and the failed sagas, for a failure message.</summary>
+    public async Task<string> StateAsync()
+    {
+        var lines = new List<string>();
+        foreach (var (service, path) in new[] { ("modelPromoter", "ops/models"), ("modelPromoter", "ops/promotions"), ("trainingCoordinator", "ops/sagas?state=Failed"), ("provisioner", "ops/sagas") })
+        {
+            try
+            {
+                using var answer = await Ops(service).GetAsync(path);
+                lines.Add($"GET {service} {path}: {await answer.Content.ReadAsStringAsync()}");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                lines.Add($"GET {service} {path}: {ex.Message}");
+            }
+        }
+        return string.Join("\n", lines);
+    }
+
     /// <summary>The last lines each process wrote, for a failure message.</summary>
-    public string Output(int lines = 40) => string.Join("\n", _processes.SelectMany(p => p.Value.Select((process, i) =>
+    public string Output(int lines = 15) => string.Join("\n", _processes.SelectMany(p => p.Value.Select((process, i) =>
         $"--- {p.Key}[{i}] ---\n" + string.Join("\n", process.Output.TakeLast(lines)))));
 
     /// <summary>The stack file for this configuration: with components MinIO and MLflow in the cluster; and the serving namespace with its own Secret.</summary>
-    public string StackFile()
+    public string StackFile(string? revision = null)
     {
         var text = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "stacks", Components ? "homelab-in-cluster.yaml" : "homelab.yaml"));
         var (accessKey, secretKey) = Components ? (SandboxFixture.RootUser, SandboxFixture.RootPassword) : ("mlflow-pods", "sandbox-pods-secret-key");
@@ -241,6 +267,12 @@ public sealed class ChartRun : IAsyncDisposable
                     encryptedData:
                       AWS_ACCESS_KEY_ID: {SealedSecretController.Seal(accessKey)}
                       AWS_SECRET_ACCESS_KEY: {SealedSecretController.Seal(secretKey)}
+            {(revision is null ? "" : $"""
+                    template:
+                      metadata:
+                        labels:
+                          mlops.dev/revision: "{revision}"
+            """)}
 
             """;
         return text.Replace("\nsecrets:\n", "\n" + serving, StringComparison.Ordinal);
@@ -249,9 +281,10 @@ public sealed class ChartRun : IAsyncDisposable
     private RabbitMqVirtualHost Vhost => _owned.OfType<RabbitMqVirtualHost>().First();
 
     /// <summary>POST /ops/stacks, then waits until that flow made the stack ready.</summary>
-    public async Task ProvisionAsync()
+    /// <remarks><paramref name="revision"/> labels the serving namespace's SealedSecret: a changed spec the Provisioner must update.</remarks>
+    public async Task ProvisionAsync(string? revision = null)
     {
-        using var body = new StringContent(StackFile(), MediaTypeHeaderValue.Parse("application/yaml"));
+        using var body = new StringContent(StackFile(revision), MediaTypeHeaderValue.Parse("application/yaml"));
         var accepted = await AcceptedAsync(await Ops("provisioner").PostAsync("ops/stacks", body), "POST /ops/stacks");
         var flow = accepted["flowId"]!.GetValue<string>();
         await WaitAsync(async () =>
@@ -295,11 +328,11 @@ public sealed class ChartRun : IAsyncDisposable
         return models.OfType<JsonObject>().FirstOrDefault(m => m["model"]?.GetValue<string>() == modelName);
     }
 
-    /// <summary>Waits until <paramref name="modelName"/> serves <paramref name="version"/> with nothing rolling out.</summary>
-    public Task<JsonObject> ServedAsync(string modelName, string version, TimeSpan? timeout = null) =>
-        ReturnsAsync(async () => await ModelAsync(modelName) is { } model && model["servingVersion"]?.ToString() == version
-                && model["state"]?.GetValue<string>() is "Serving" or "Failed" && model["rollingOutVersion"] is null ? model : null,
-            $"{modelName} serving version {version}", timeout ?? TimeSpan.FromSeconds(120));
+    /// <summary>Waits until <paramref name="modelName"/> serves a version with nothing rolling out.</summary>
+    public Task<JsonObject> ServedAsync(string modelName, TimeSpan? timeout = null) =>
+        ReturnsAsync(async () => await ModelAsync(modelName) is { } model && model["servingVersion"] is not null
+                && model["state"]?.GetValue<string>() == "Serving" && model["rollingOutVersion"] is null ? model : null,
+            $"{modelName} serving", timeout ?? TimeSpan.FromSeconds(120));
 
     /// <summary>POST of an ops command that must be accepted (202); answers the <c>accepted</c> body.</summary>
     public async Task<JsonObject> PostAsync(string service, string path, object? body = null)
@@ -340,11 +373,12 @@ public sealed class ChartRun : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\n{Output()}", ex);
+            throw new TimeoutException($"{ex.Message}\n{await StateAsync()}\n{Output()}", ex);
         }
     }
 
-    private async Task<T> ReturnsAsync<T>(Func<Task<T?>> probe, string what, TimeSpan timeout)
+    /// <summary>Waits for <paramref name="probe"/> to answer; a timeout carries the services' last output.</summary>
+    public async Task<T> ReturnsAsync<T>(Func<Task<T?>> probe, string what, TimeSpan timeout)
         where T : class
     {
         try
@@ -353,7 +387,7 @@ public sealed class ChartRun : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\n{Output()}", ex);
+            throw new TimeoutException($"{ex.Message}\n{await StateAsync()}\n{Output()}", ex);
         }
     }
 

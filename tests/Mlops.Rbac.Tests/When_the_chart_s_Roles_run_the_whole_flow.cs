@@ -1,3 +1,4 @@
+using k8s;
 using System.Text.Json.Nodes;
 using Mlops.Testing.Chart;
 using Xunit.Abstractions;
@@ -14,6 +15,7 @@ public sealed class When_the_chart_s_Roles_run_the_whole_flow(ITestOutputHelper 
 {
     private const string Model = "cnn_classifier";
     private const string ArgoModel = "argo_classifier";
+    private const string ServerName = "mlflow-model-cnn-classifier-server";
 
     [Theory]
     [MemberData(nameof(ChartScenarios.All), MemberType = typeof(ChartScenarios))]
@@ -46,26 +48,48 @@ public sealed class When_the_chart_s_Roles_run_the_whole_flow(ITestOutputHelper 
 
         // Trained as a Job, registered, promoted and served in the serving namespace.
         var trained = await run.TrainAsync(Model);
-        await run.ServedAsync(Model, "1", TimeSpan.FromSeconds(180));
+        var served = (await run.ServedAsync(Model, TimeSpan.FromSeconds(180)))["servingVersion"]!.ToString();
         var trainingLog = await run.Ops("trainingCoordinator").GetAsync($"ops/training/{trained}/logs?tailLines=5");
         Assert.True(trainingLog.IsSuccessStatusCode, $"training logs answered {(int)trainingLog.StatusCode}");
 
         if (run.Argo)
         {
             await run.TrainAsync(ArgoModel, runner: "argo");
-            await run.ServedAsync(ArgoModel, "1", TimeSpan.FromSeconds(180));
+            await run.ServedAsync(ArgoModel, TimeSpan.FromSeconds(180));
         }
 
-        // Version 2 logged by hand with a flavour whose image cannot be pulled: MinIO's event and MLflow's webhook promote
-        // it, its rollout fails, and version 1 serves again.
-        await run.RegisterByHandAsync(Model, ChartRun.SklearnMlmodel);
-        var failed = await FailedAttemptsAsync(run, Model, "2", 1);
-        Assert.Equal("1", failed["servingVersion"]?.ToString());
+        // A version logged by hand with a flavour whose image cannot be pulled: MinIO's event and MLflow's webhook promote
+        // it, its rollout fails, and the version that served before serves again.
+        // Someone renamed the Service's port by hand: the next deploy puts the Service back.
+        var service = await run.Sandbox.Kubernetes.CoreV1.ReadNamespacedServiceAsync(ServerName, ChartRun.ServingNamespace);
+        service.Spec.Ports[0].Name = "web";
+        await run.Sandbox.Kubernetes.CoreV1.ReplaceNamespacedServiceAsync(service, ServerName, ChartRun.ServingNamespace);
+        var (_, unpullable) = await run.RegisterByHandAsync(Model, ChartRun.SklearnMlmodel);
+        var failed = await FailedAttemptsAsync(run, Model, unpullable, 1);
+        Assert.Equal(served, failed["servingVersion"]?.ToString());
 
         // A replay of the failed serving saga tries again from prepare, and fails and rolls back the same way.
         await run.PostAsync("modelPromoter", $"ops/sagas/{failed["sagaId"]}/replay?type=ServingState");
-        var replayed = await FailedAttemptsAsync(run, Model, "2", 2);
-        Assert.Equal("1", replayed["servingVersion"]?.ToString());
+        var replayed = await FailedAttemptsAsync(run, Model, unpullable, 2);
+        Assert.Equal(served, replayed["servingVersion"]?.ToString());
+
+        // A server that crashes (MLflow's own image, no boto3): the reason is read from its log, and the version before serves on.
+        var (_, crashing) = await run.RegisterByHandAsync(Model, ChartRun.KerasMlmodel);
+        var crashed = await FailedAttemptsAsync(run, Model, crashing, 1);
+        Assert.Contains("model server exits", crashed["ledger"]!.AsArray().First(l => l?["version"]?.ToString() == crashing)?["reason"]?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(served, crashed["servingVersion"]?.ToString());
+
+        // Retired: its Deployment and Service are deleted.
+        await run.PostAsync("modelPromoter", $"ops/models/{Model}/retire", new { reason = "done" });
+        await run.ReturnsAsync(async () => await run.ModelAsync(Model) is { } m && m["state"]?.GetValue<string>() == "Retired" ? m : null,
+            $"{Model} retired", TimeSpan.FromSeconds(60));
+
+        // The stack applied again with the serving namespace's SealedSecret relabelled: the SealedSecret is updated. Then
+        // its Secret deleted by hand and the stack applied again: the SealedSecret is deleted and created, so it is unsealed anew.
+        await run.ProvisionAsync(revision: "2");
+        await run.Sandbox.Kubernetes.CoreV1.DeleteNamespacedSecretAsync("serving-credentials", ChartRun.ServingNamespace);
+        await run.ProvisionAsync(revision: "2");
+        await run.Sandbox.Kubernetes.CoreV1.ReadNamespacedSecretAsync("serving-credentials", ChartRun.ServingNamespace);
 
         // A training whose script refuses its argument fails with its pod's log, and a replay submits a second attempt.
         await FailAndReplayTrainingAsync(run, "job");
@@ -94,10 +118,10 @@ public sealed class When_the_chart_s_Roles_run_the_whole_flow(ITestOutputHelper 
         await run.TrainingInAsync(refused, "Failed", data => data["JobAttempt"]?.GetValue<int>() == 2);
     }
 
-    // The model's ledger with at least `count` failed attempts of `version`, nothing rolling out.
+    // The model's ledger with at least `count` failed attempts of `version`, the saga resting in Failed.
     private static async Task<JsonObject> FailedAttemptsAsync(ChartRun run, string model, string version, int count) =>
-        await Mlops.Testing.Eventually.ReturnsAsync(async () =>
-            await run.ModelAsync(model) is { } m && m["rollingOutVersion"] is null && m["state"]?.GetValue<string>() == "Failed"
+        await run.ReturnsAsync(async () =>
+            await run.ModelAsync(model) is { } m && m["state"]?.GetValue<string>() == "Failed"
             && m["ledger"]!.AsArray().Count(l => l?["version"]?.ToString() == version && l["outcome"]?.GetValue<string>() == "Failed") >= count
                 ? m
                 : null, $"{count} failed rollouts of {model} version {version}", TimeSpan.FromSeconds(120));
