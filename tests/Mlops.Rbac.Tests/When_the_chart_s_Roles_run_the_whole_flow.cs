@@ -17,6 +17,9 @@ public sealed class When_the_chart_s_Roles_run_the_whole_flow(ITestOutputHelper 
     private const string ArgoModel = "argo_classifier";
     private const string ServerName = "mlflow-model-cnn-classifier-server";
 
+    // The Provisioner's record of what it applied to a component's object (ComponentsStep.HashAnnotation).
+    private const string ManifestHash = "mlops.dev/manifest-hash";
+
     [Theory]
     [MemberData(nameof(ChartScenarios.All), MemberType = typeof(ChartScenarios))]
     public async Task Should_be_allowed_every_request_and_use_every_rule(string scenario)
@@ -87,6 +90,16 @@ public sealed class When_the_chart_s_Roles_run_the_whole_flow(ITestOutputHelper 
         // The stack applied again with the serving namespace's SealedSecret relabelled: the SealedSecret is updated. Then
         // its Secret deleted by hand and the stack applied again: the SealedSecret is deleted and created, so it is unsealed anew.
         await run.ProvisionAsync(revision: "2");
+        if (run.Components)
+        {
+            // The in-cluster MinIO's Deployment and Service changed by hand: the next apply puts the stack's back.
+            var minio = await run.Sandbox.Kubernetes.AppsV1.ReadNamespacedDeploymentAsync("minio", "minio");
+            minio.Metadata.Annotations[ManifestHash] = "changed-by-hand";
+            await run.Sandbox.Kubernetes.AppsV1.ReplaceNamespacedDeploymentAsync(minio, "minio", "minio");
+            var minioService = await run.Sandbox.Kubernetes.CoreV1.ReadNamespacedServiceAsync("minio", "minio");
+            minioService.Metadata.Annotations[ManifestHash] = "changed-by-hand";
+            await run.Sandbox.Kubernetes.CoreV1.ReplaceNamespacedServiceAsync(minioService, "minio", "minio");
+        }
         await run.Sandbox.Kubernetes.CoreV1.DeleteNamespacedSecretAsync("serving-credentials", ChartRun.ServingNamespace);
         await run.ProvisionAsync(revision: "2");
         await run.Sandbox.Kubernetes.CoreV1.ReadNamespacedSecretAsync("serving-credentials", ChartRun.ServingNamespace);
