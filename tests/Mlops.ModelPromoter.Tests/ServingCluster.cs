@@ -13,6 +13,7 @@ using Mlops.ModelPromoter.Serving;
 using Mlops.Sandbox.Control;
 using Mlops.SagaStore;
 using Mlops.Testing;
+using Mlops.Testing.Chart;
 
 namespace Mlops.ModelPromoter.Tests;
 
@@ -61,15 +62,9 @@ public class ServingCluster : IAsyncLifetime
         new($"Sandbox:s3:ReadOnlyUsers:{ReaderKey}", ReaderSecret),
     ];
 
-    /// <summary>The rules of the promoter's namespaced Role: what its chart grants; a subclass may take some away.</summary>
+    /// <summary>The rules of the promoter's namespaced Role: what its chart grants (its rule file); a subclass may take some away.</summary>
     protected virtual IEnumerable<V1PolicyRule> PromoterRules() =>
-    [
-        new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-        new V1PolicyRule { ApiGroups = [""], Resources = ["services"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-        new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list", "watch"] },
-        new V1PolicyRule { ApiGroups = [""], Resources = ["pods/log"], Verbs = ["get"] },
-        new V1PolicyRule { ApiGroups = [""], Resources = ["services/proxy"], Verbs = ["get", "create"] },
-    ];
+        ChartRole.For("modelPromoter", ChartValues.Load()).Rules.Select(rule => rule.ToPolicyRule());
 
     /// <summary>Per-model policies of the test models, by model name.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> PromoterSettings() => [];

@@ -184,9 +184,10 @@ public sealed class SandboxFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>
     /// A PyTorch model logged as a training run leaves it (its files under the run's <c>artifacts/model/</c> in bucket
     /// <c>mlflow</c>, MLmodel last) and registered as version 1 of <paramref name="name"/> (a new name when null), waited for
-    /// until READY, or FAILED_REGISTRATION when <paramref name="ready"/> is false.
+    /// until READY, or FAILED_REGISTRATION when <paramref name="ready"/> is false. <paramref name="mlmodel"/> replaces the
+    /// PyTorch MLmodel, e.g. for a flavour served by another image.
     /// </summary>
-    public async Task<(string Name, string Version)> RegisterModelAsync(string? name = null, bool ready = true)
+    public async Task<(string Name, string Version)> RegisterModelAsync(string? name = null, bool ready = true, string? mlmodel = null)
     {
         name ??= $"cnn_classifier_{Guid.NewGuid():N}"[..24];
         var run = (await MlflowAsync("runs/create", new { experiment_id = "0" })).GetProperty("run").GetProperty("info");
@@ -194,7 +195,7 @@ public sealed class SandboxFixture : IAsyncLifetime, IAsyncDisposable
         if (!await Minio.BucketExistsAsync(new BucketExistsArgs().WithBucket("mlflow")))
             await Minio.MakeBucketAsync(new MakeBucketArgs().WithBucket("mlflow"));
         var prefix = source["s3://mlflow/".Length..];
-        foreach (var (file, content) in new[] { ("data/model.pth", "weights"), ("requirements.txt", "torch==2.5.1\n"), ("MLmodel", PytorchMlmodel + $"model_uuid: {Guid.NewGuid():N}\n") })
+        foreach (var (file, content) in new[] { ("data/model.pth", "weights"), ("requirements.txt", "torch==2.5.1\n"), ("MLmodel", (mlmodel ?? PytorchMlmodel) + $"model_uuid: {Guid.NewGuid():N}\n") })
         {
             var bytes = Encoding.UTF8.GetBytes(content);
             using var stream = new MemoryStream(bytes);

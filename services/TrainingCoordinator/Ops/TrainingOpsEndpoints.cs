@@ -42,6 +42,7 @@ public static class TrainingOpsEndpoints
             Image = body.Image,
             Command = body.Command ?? [],
             Parameters = body.Parameters ?? new Dictionary<string, string>(),
+            Runner = body.Runner ?? Contracts.StartTraining.JobRunner,
             RequestedBy = who,
         };
         var settings = request.Http.RequestServices.GetRequiredService<IOptions<TrainingSettings>>().Value;

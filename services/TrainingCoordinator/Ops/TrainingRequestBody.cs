@@ -16,4 +16,7 @@ public sealed record TrainingRequestBody
     public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 
     public Guid? TrainingId { get; init; }
+
+    /// <summary><c>job</c> (the default) or <c>argo</c>, as <see cref="Contracts.StartTraining.Runner"/>.</summary>
+    public string? Runner { get; init; }
 }

@@ -53,6 +53,8 @@ public static partial class TrainingRequestRules
         var runner = request.Runner?.Trim().ToLowerInvariant();
         if (runner is not (StartTraining.JobRunner or StartTraining.ArgoRunner))
             problems.Add($"Runner '{Shown(request.Runner)}' must be '{StartTraining.JobRunner}' (a Kubernetes Job) or '{StartTraining.ArgoRunner}' (an Argo Workflow)");
+        else if (runner == StartTraining.ArgoRunner && !settings.WatchWorkflows)
+            problems.Add($"Runner '{StartTraining.ArgoRunner}': the argo runner is not enabled: set trainingCoordinator.argo.enabled in the chart's values (Training:WatchWorkflows), which grants the coordinator access to Argo Workflows, or use the '{StartTraining.JobRunner}' runner");
         if (request.Timeout is { } timeout && (timeout < TimeSpan.FromSeconds(1) || timeout > settings.MaxTimeout))
             problems.Add($"Timeout {timeout} must be at least one second and at most {settings.MaxTimeout}");
         if (request.RequestedBy is { } who && (who.Length > 200 || who.Any(char.IsControl)))

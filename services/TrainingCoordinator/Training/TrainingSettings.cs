@@ -47,6 +47,12 @@ public sealed class TrainingSettings
     /// <summary>The pod's <c>AWS_DEFAULT_REGION</c> (MinIO accepts any; botocore wants one).</summary>
     public string S3Region { get; set; } = "us-east-1";
 
+    /// <summary>
+    /// Whether Argo Workflows are watched and the <c>argo</c> runner accepted. Off where the chart grants no access to
+    /// <c>workflows</c> (<c>trainingCoordinator.argo.enabled: false</c>), so the watcher never asks for what it may not read.
+    /// </summary>
+    public bool WatchWorkflows { get; set; } = true;
+
     /// <summary>Namespaces watched from the start, besides those of the runs in flight.</summary>
     public IList<string> Namespaces { get; set; } = [];
 

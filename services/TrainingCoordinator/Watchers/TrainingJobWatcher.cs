@@ -42,9 +42,11 @@ public sealed class TrainingJobWatcher(
         {
             await foreach (var ns in namespaces.Added.ReadAllAsync(stoppingToken))
             {
-                logger.LogInformation("Watching training Jobs and Workflows in namespace {Namespace}", ns);
+                logger.LogInformation("Watching training Jobs{AndWorkflows} in namespace {Namespace}", _settings.WatchWorkflows ? " and Workflows" : "", ns);
                 watches.Add(WatchAsync<V1Job>(ns, TrainingManifests.JobKind, stoppingToken));
-                watches.Add(WatchAsync<Workflow>(ns, TrainingManifests.WorkflowKind, stoppingToken));
+                // Without the argo runner the Role grants nothing on workflows: asking would only be refused.
+                if (_settings.WatchWorkflows)
+                    watches.Add(WatchAsync<Workflow>(ns, TrainingManifests.WorkflowKind, stoppingToken));
                 watches.Add(CheckPodsAsync(ns, stoppingToken));
             }
         }

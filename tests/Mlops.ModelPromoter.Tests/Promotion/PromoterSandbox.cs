@@ -4,6 +4,7 @@ using Minio.DataModel.Args;
 using Minio.DataModel.Notification;
 using Mlops.Sandbox.Mlflow;
 using Mlops.Testing;
+using Mlops.Testing.Chart;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
 
@@ -97,14 +98,8 @@ public class PromoterSandbox : IAsyncLifetime
         await k.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
         {
             Metadata = new V1ObjectMeta { Name = "model-promoter" },
-            Rules =
-            [
-                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["services"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list", "watch"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["pods/log"], Verbs = ["get"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["services/proxy"], Verbs = ["get", "create"] },
-            ],
+            // What the chart grants: its rule file, one source of truth.
+            Rules = ChartRole.For("modelPromoter", ChartValues.Load()).Rules.Select(rule => rule.ToPolicyRule()).ToList(),
         }, Namespace);
         await k.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
         {

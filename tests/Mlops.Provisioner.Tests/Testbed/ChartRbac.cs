@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Mlops.Testing.Chart;
 
 namespace Mlops.Provisioner.Tests.Testbed;
 
@@ -12,19 +13,16 @@ public static class ChartRbac
     public const string ServiceNamespace = "mlops";
     public const string ServiceAccount = "provisioner";
 
-    /// <summary>The Role the chart puts into each of <c>provisioner.namespaces</c>.</summary>
-    public static V1Role Role(string ns) => new()
+    /// <summary>
+    /// The Role the chart puts into each of <c>provisioner.namespaces</c>, read from its rule file with every feature on
+    /// (in-cluster components included), as <c>ci/postgres-values.yaml</c> installs it.
+    /// </summary>
+    public static V1Role Role(string ns)
     {
-        Metadata = new V1ObjectMeta { Name = "mlops-provisioner", NamespaceProperty = ns },
-        Rules =
-        [
-            new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get", "list"] },
-            new V1PolicyRule { ApiGroups = ["bitnami.com"], Resources = ["sealedsecrets"], Verbs = ["get", "list", "create", "update", "delete"] },
-            new V1PolicyRule { ApiGroups = [""], Resources = ["services", "persistentvolumeclaims", "configmaps"], Verbs = ["get", "list", "create", "patch"] },
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "create", "patch"] },
-            new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["list"] },
-        ],
-    };
+        var role = ChartInstall.RoleIn(ChartRole.For("provisioner", ChartValues.Load("ci/postgres-values.yaml")), ns);
+        role.Metadata.Name = "mlops-provisioner";
+        return role;
+    }
 
     /// <summary>Makes the account, a Role and binding in each of <paramref name="namespaces"/>, and answers a token of the account.</summary>
     public static async Task<string> GrantAsync(IKubernetes admin, IEnumerable<string> namespaces)

@@ -31,6 +31,23 @@ public sealed record ChartRole(string Service, IReadOnlyList<string> Namespaces,
         return new ChartRole(service, values.Strings($"{service}.namespaces"), rules);
     }
 
+    /// <summary>
+    /// This Role with one verb taken away from every rule that grants it (a rule left with no verb is dropped), to show
+    /// what a missing rule does.
+    /// </summary>
+    public ChartRole Without(string group, string resource, string verb) => this with
+    {
+        Rules = Rules.SelectMany(rule => !rule.Grants().Contains((group, resource, verb))
+            ? [rule]
+            : rule.Resources.Count == 1 && rule.ApiGroups.Count == 1
+                ? rule.Verbs.Count == 1 ? [] : new[] { rule with { Verbs = rule.Verbs.Where(v => v != verb).ToList() } }
+                : new[]
+                {
+                    rule with { Resources = rule.Resources.Where(r => r != resource).ToList() },
+                    new ChartRule([group], [resource], rule.Verbs.Where(v => v != verb).ToList()),
+                }.Where(r => r.Resources.Count > 0 && r.Verbs.Count > 0)).ToList(),
+    };
+
     /// <summary>Every (group, resource, verb) this Role grants.</summary>
     public IReadOnlySet<(string Group, string Resource, string Verb)> Grants() => Rules.SelectMany(r => r.Grants()).ToHashSet();
 

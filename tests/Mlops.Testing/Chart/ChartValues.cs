@@ -21,10 +21,14 @@ public sealed class ChartValues
     /// <summary>The merged values.</summary>
     public JsonObject Root { get; }
 
-    /// <summary><c>values.yaml</c>, then each of <paramref name="overrides"/> (paths relative to the chart) over it.</summary>
+    /// <summary>
+    /// <c>values.yaml</c>, then each of <paramref name="overrides"/> (paths relative to the chart) over it. A chart without
+    /// <c>values.yaml</c> yet counts as empty defaults, so the ci files alone decide.
+    /// </summary>
     public static ChartValues Load(params string[] overrides)
     {
-        var root = ReadYaml(Path.Combine(ChartDirectory, "values.yaml")) as JsonObject ?? [];
+        var defaults = Path.Combine(ChartDirectory, "values.yaml");
+        var root = File.Exists(defaults) ? ReadYaml(defaults) as JsonObject ?? [] : [];
         foreach (var file in overrides)
             Merge(root, ReadYaml(Path.Combine(ChartDirectory, file)) as JsonObject ?? []);
         return new ChartValues(root);

@@ -35,6 +35,16 @@ public sealed class TrainingRequestRulesTests
     public void Should_accept_the_defaults() => Assert.Empty(TrainingRequestRules.Problems(Valid(), Settings));
 
     [Fact]
+    public void Should_refuse_the_argo_runner_when_workflows_are_not_watched()
+    {
+        var problems = TrainingRequestRules.Problems(Valid() with { Runner = "Argo" }, new TrainingSettings { WatchWorkflows = false });
+        var problem = Assert.Single(problems);
+        Assert.Contains("the argo runner is not enabled: set trainingCoordinator.argo.enabled", problem, StringComparison.Ordinal);
+        Assert.Empty(TrainingRequestRules.Problems(Valid() with { Runner = "job" }, new TrainingSettings { WatchWorkflows = false }));
+        Assert.Empty(TrainingRequestRules.Problems(Valid() with { Runner = "argo" }, Settings));
+    }
+
+    [Fact]
     public void Should_name_every_problem_of_a_bad_request()
     {
         var request = Valid() with
