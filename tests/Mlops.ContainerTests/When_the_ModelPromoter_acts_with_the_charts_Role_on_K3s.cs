@@ -18,7 +18,7 @@ public sealed class When_the_ModelPromoter_acts_with_the_charts_Role_on_K3s(K3sC
     /// <summary>Verbs a Role can name for a resource; what the rules leave out of these must be refused.</summary>
     private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 
-    private readonly ChartRole _role = ChartRoles.For("modelPromoter");
+    private readonly ChartRole _role = ChartRole.For("modelPromoter", ChartValues.Load("ci/sqlite-values.yaml"));
     private string _releaseNamespace = "";
     private IKubernetesClient _promoter = null!;
 

@@ -50,7 +50,9 @@ public sealed class When_the_architecture_is_documented
     // Every saga of the three services, built as their hosts build them (settings at their defaults).
     private static Dictionary<string, string> Diagrams()
     {
-        using var services = new ServiceCollection().AddOptions().AddLogging().BuildServiceProvider();
+        using var services = new ServiceCollection().AddOptions().AddLogging().AddMetrics()
+            .AddSingleton<modelpromoter::Mlops.ModelPromoter.Serving.RolloutDurations>()
+            .BuildServiceProvider();
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["StackState"] = Draw<provisioner::Mlops.Provisioner.Sagas.StackStateMachine, provisioner::Mlops.Provisioner.Sagas.StackState>(services),
