@@ -114,6 +114,26 @@ public sealed class ProbeTests : IClassFixture<KubernetesSandbox>
     }
 
     [Fact]
+    public async Task Should_count_a_repeated_event_in_one_object_and_start_a_new_one_after_it_is_deleted()
+    {
+        var ns = await _sandbox.NewNamespaceAsync();
+        var deployment = Objects.Deployment("serve", "ghcr.io/mlflow/mlflow:v2.21.3");
+        deployment.Spec.Template.Spec.Containers[0].ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 10 };
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, ns);
+        async Task<List<Corev1Event>> UnhealthyAsync() =>
+            (await Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.Reason == "Unhealthy").ToList();
+
+        // As kubelet does: the same failure again is the same Event with a higher count, not a new object.
+        var repeated = await Eventually.ReturnsAsync(async () => (await UnhealthyAsync()).FirstOrDefault(e => e.Count >= 2), "a probe failure counted twice");
+        Assert.Single(await UnhealthyAsync());
+
+        await Client.CoreV1.DeleteNamespacedEventAsync(repeated.Metadata.Name, ns);
+        var fresh = await Eventually.ReturnsAsync(async () => (await UnhealthyAsync()).FirstOrDefault(), "a new event after the old one was deleted");
+        Assert.NotEqual(repeated.Metadata.Name, fresh.Metadata.Name);
+        Assert.Equal(repeated.Message, fresh.Message);
+    }
+
+    [Fact]
     public async Task Should_pass_an_exec_probe_the_process_cannot_run_and_fail_one_it_answers_non_zero()
     {
         var ns = await _sandbox.NewNamespaceAsync();

@@ -12,6 +12,9 @@ public sealed class EventRecorder(KubernetesRegistry registry)
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
     private readonly Lock _gate = new();
+    // The event each (object, reason, message, type) was last counted in, so a repeat bumps its count without reading
+    // (and copying) every event of the namespace: that grew with every pod a run started. Rebuilt at each sweep.
+    private readonly Dictionary<(string Namespace, string? Uid, string Reason, string Message, string Type), string> _recorded = [];
     private DateTimeOffset _lastSweep = DateTimeOffset.UtcNow;
 
     public void Normal(JsonObject involved, string reason, string message, string component) => Record(involved, "Normal", reason, message, component);
@@ -27,24 +30,16 @@ public sealed class EventRecorder(KubernetesRegistry registry)
         {
             try
             {
-                var existing = registry.List(ResourceCatalog.Events, ns).Items.FirstOrDefault(e =>
-                    e["involvedObject"].String("uid") == involved.Uid() && e.String("reason") == reason && e.String("message") == message && e.String("type") == type);
-                if (existing is not null)
-                {
-                    registry.Mutate(ResourceCatalog.Events, ns, existing.Name(), statusOnly: false, e =>
-                    {
-                        e["count"] = (e.Number("count") ?? 1) + 1;
-                        e["lastTimestamp"] = stamp;
-                    });
-                }
-                else
+                var key = (ns, involved.Uid(), reason, message, type);
+                if (!_recorded.TryGetValue(key, out var name) || !Bump(ns, name, stamp))
                 {
                     var host = component == "kubelet" ? Pods.Kubelet.NodeName : null;
+                    var eventName = $"{involved.Name()}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}";
                     registry.Create(ResourceCatalog.Events, ns, new JsonObject
                     {
                         ["metadata"] = new JsonObject
                         {
-                            ["name"] = $"{involved.Name()}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}",
+                            ["name"] = eventName,
                             ["namespace"] = ns,
                         },
                         ["involvedObject"] = new JsonObject
@@ -66,6 +61,7 @@ public sealed class EventRecorder(KubernetesRegistry registry)
                         ["reportingComponent"] = component,
                         ["reportingInstance"] = host ?? "",
                     });
+                    _recorded[key] = eventName;
                 }
                 if (now - _lastSweep > TimeSpan.FromMinutes(1))
                     Sweep(now);
@@ -77,10 +73,35 @@ public sealed class EventRecorder(KubernetesRegistry registry)
         }
     }
 
+    // False when the event is gone (deleted by hand, or with its namespace): then a new one is recorded, as a cluster does.
+    private bool Bump(string ns, string name, string stamp)
+    {
+        try
+        {
+            registry.Mutate(ResourceCatalog.Events, ns, name, statusOnly: false, e =>
+            {
+                e["count"] = (e.Number("count") ?? 1) + 1;
+                e["lastTimestamp"] = stamp;
+            });
+            return true;
+        }
+        catch (KubernetesApiException gone) when (gone.Code == 404)
+        {
+            return false;
+        }
+    }
+
     private void Sweep(DateTimeOffset now)
     {
         _lastSweep = now;
-        foreach (var expired in registry.List(ResourceCatalog.Events, null).Items.Where(e => ObjectMeta.ParseTimestamp(e.String("lastTimestamp")) < now - Ttl))
+        var events = registry.List(ResourceCatalog.Events, null).Items;
+        _recorded.Clear();
+        foreach (var e in events.Where(e => ObjectMeta.ParseTimestamp(e.String("lastTimestamp")) >= now - Ttl))
+        {
+            _recorded[(e.Namespace() ?? "default", e["involvedObject"].String("uid"), e.String("reason") ?? "", e.String("message") ?? "",
+                e.String("type") ?? "")] = e.Name()!;
+        }
+        foreach (var expired in events.Where(e => ObjectMeta.ParseTimestamp(e.String("lastTimestamp")) < now - Ttl))
         {
             try
             {
