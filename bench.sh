@@ -4,7 +4,7 @@
 # of their own, the sandbox's delays at zero), N models taken from ModelRegistered to ServingRolloutComplete at once and
 # at a fixed offered load, interleaved with RabbitMQ.Client and plain MassTransit baselines on the same broker.
 #
-#   ./bench.sh            N = 100 (6 to 12 minutes on this shared machine, docs/benchmarks.md)
+#   ./bench.sh            N = 100 (3 minutes on a quiet day, 12 under heavy load; docs/benchmarks.md)
 #   ./bench.sh --full     N = 100 and N = 1,000
 #   ./bench.sh --docs     also writes the results table into docs/benchmarks.md
 #
