@@ -138,6 +138,19 @@ public sealed class ServiceProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Stops the process with SIGTERM, as Kubernetes or systemd would, and waits until it exited: the host finishes what it
+    /// handles and acknowledges it, so nothing is redelivered after it (which <see cref="KillAsync"/> does not promise).
+    /// </summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process is not { HasExited: false } process)
+            return;
+        using (var terminate = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await terminate.WaitForExitAsync();
+        await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Starts the service again with the same settings, data and port (after <see cref="KillAsync"/> or an exit) and waits until it is ready.</summary>
     public async Task RestartAsync(TimeSpan? readyTimeout = null)
     {

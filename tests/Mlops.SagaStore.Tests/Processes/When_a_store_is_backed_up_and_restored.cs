@@ -25,7 +25,8 @@ public sealed class When_a_store_is_backed_up_and_restored
         var backup = Path.Combine(Path.GetTempPath(), "saga-store-tests", $"backup-{Guid.NewGuid():N}.db");
         await RunAsync("sqlite3", [live.FilePath, $".backup '{backup}'"]);
         var after = await AcceptedOrdersAsync(vhost, service, 1);
-        await service.KillAsync();
+        // Stopped, not killed: a killed host may not have acknowledged the last order yet, and its redelivery would land in the restored store.
+        await service.StopAsync();
         Directory.CreateDirectory(Path.GetDirectoryName(restored.FilePath)!);
         File.Copy(backup, restored.FilePath);
 
@@ -49,7 +50,8 @@ public sealed class When_a_store_is_backed_up_and_restored
         var (conninfo, password) = Libpq();
         await RunAsync("pg_dump", [conninfo, $"--schema={database.Schema}", "--format=custom", $"--file={dump}"], password);
         var after = await AcceptedOrdersAsync(vhost, service, 1);
-        await service.KillAsync();
+        // Stopped, not killed: a killed host may not have acknowledged the last order yet, and its redelivery would land in the restored store.
+        await service.StopAsync();
         NpgsqlConnection.ClearAllPools();
         await database.DropAsync();
 
