@@ -54,6 +54,29 @@ public sealed class MlflowResilienceTests(ClientsSandbox sandbox) : IClassFixtur
     }
 
     [Fact]
+    public async Task Should_not_create_a_version_again_after_an_answer_that_may_come_after_it_was_made()
+    {
+        await using var host = await StartAsync();
+        var mlflow = host.Get<IMlflowApi>();
+        var name = $"once-{Guid.NewGuid():N}";
+        await mlflow.CreateRegisteredModelAsync(new CreateRegisteredModelRequest { Name = name });
+        var request = new CreateModelVersionRequest { Name = name, Source = "s3://mlflow/0/r1/artifacts/model" };
+        int Creates() => sandbox.Host.Requests.Snapshot("mlflow").Count(r => r.Group == "model-versions" && r.Resource == "create");
+        var before = Creates();
+
+        // A 500 may come after the version was made: sent once, and the caller decides (its step looks before it creates).
+        sandbox.Host.Faults.Set("mlflow", "model-versions", new FaultRule { ErrorRate = 1, StatusCodes = [500] });
+        var failed = await Assert.ThrowsAsync<ApiException>(() => mlflow.CreateModelVersionAsync(request));
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(before + 1, Creates());
+
+        // A 503 turned it away: retried in place like every call, here until the attempts (1 + MaxRetryAttempts 3) ran out.
+        sandbox.Host.Faults.Set("mlflow", "model-versions", new FaultRule { ErrorRate = 1, StatusCodes = [503] });
+        await Assert.ThrowsAsync<ApiException>(() => mlflow.CreateModelVersionAsync(request));
+        Assert.Equal(before + 1 + 4, Creates());
+    }
+
+    [Fact]
     public async Task Should_ask_once_for_what_does_not_exist()
     {
         await using var host = await StartAsync();

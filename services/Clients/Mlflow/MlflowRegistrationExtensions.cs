@@ -18,7 +18,7 @@ public static class MlflowRegistrationExtensions
         {
             var options = provider.GetRequiredService<IOptions<MlflowClientOptions>>().Value;
             return (options.Timeout, options.Resilience);
-        });
+        }, MlflowCreates.IsRepeatable);
         services.AddTransient<MlflowAuthentication>();
         services.AddRefitGeneratedClient<IMlflowApi>(new RefitSettings
             {

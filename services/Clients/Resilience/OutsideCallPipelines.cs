@@ -21,8 +21,14 @@ public static class OutsideCallPipelines
     public static string WithoutBreaker(string system) => system + "-without-breaker";
 
     /// <summary>Adds the pipelines <paramref name="system"/> and <see cref="WithoutBreaker"/> and exports their state.</summary>
+    /// <param name="repeatable">
+    /// Whether a request may be sent again after an answer that leaves open whether it was done (a timeout, a dropped
+    /// connection, a 500): false for creates that make a new object each time. Those are retried only when the answer
+    /// proves nothing was done (<see cref="TransientOutcome.WasRefused"/>). Null: every request is repeatable.
+    /// </param>
     public static IServiceCollection AddOutsideCallPipelines(
-        this IServiceCollection services, string system, Func<IServiceProvider, (TimeSpan AttemptTimeout, ResilienceSettings Settings)> settings)
+        this IServiceCollection services, string system, Func<IServiceProvider, (TimeSpan AttemptTimeout, ResilienceSettings Settings)> settings,
+        Func<HttpRequestMessage, bool>? repeatable = null)
     {
         services.AddMetrics();
         services.TryAddSingleton<CircuitStateGauge>();
@@ -31,12 +37,12 @@ public static class OutsideCallPipelines
         {
             var (attemptTimeout, resilience) = settings(context.ServiceProvider);
             var gauge = context.ServiceProvider.GetRequiredService<CircuitStateGauge>();
-            Build(pipeline, attemptTimeout, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>(), gauge.For(system));
+            Build(pipeline, attemptTimeout, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>(), gauge.For(system), repeatable);
         });
         services.AddResiliencePipeline<string, HttpResponseMessage>(WithoutBreaker(system), (pipeline, context) =>
         {
             var (attemptTimeout, resilience) = settings(context.ServiceProvider);
-            Build(pipeline, attemptTimeout, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>(), breaker: null);
+            Build(pipeline, attemptTimeout, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>(), breaker: null, repeatable);
         });
         // The gauge exists from the first scrape, before any call was made; Polly's own meter adds retry and breaker events.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
@@ -53,14 +59,15 @@ public static class OutsideCallPipelines
 
     internal static void Build(
         ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TimeSpan attemptTimeout, ResilienceSettings settings,
-        TimeProvider time, CircuitBreakerStateProvider? breaker)
+        TimeProvider time, CircuitBreakerStateProvider? breaker, Func<HttpRequestMessage, bool>? repeatable = null)
     {
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = settings.TotalTimeout });
         if (settings.MaxRetryAttempts > 0)
         {
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = args => ValueTask.FromResult(TransientOutcome.IsTransient(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(TransientOutcome.IsTransient(args.Outcome)
+                    && (repeatable is null || args.Context.GetRequestMessage() is not { } request || repeatable(request) || TransientOutcome.WasRefused(args.Outcome))),
                 MaxRetryAttempts = settings.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

@@ -18,6 +18,15 @@ public static class TransientOutcome
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
         || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);
 
+    /// <summary>
+    /// Whether the answer proves the request was not carried out: a 429 or 503 (the server or its proxy turned it away),
+    /// or a connection that could not be made. A timeout, a dropped connection or a 500 may come after the work was done.
+    /// </summary>
+    public static bool WasRefused(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } exception
+            ? exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+            : outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+
     // An open breaker is not retried in place: it is the breaker's answer, and retrying it would only wait.
     private static bool IsTransient(Exception exception) => exception switch
     {
