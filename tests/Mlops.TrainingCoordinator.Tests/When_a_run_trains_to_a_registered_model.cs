@@ -46,7 +46,9 @@ public sealed class When_a_run_trains_to_a_registered_model(TrainingSandbox sand
         var history = await rig.HistoryAsync(id);
         Assert.Equal(("StartTraining", "WaitingForStack"), (history[0].Event, history[0].ToState));
         Assert.Contains(history, h => h.Event == "StackStatus" && h.ToState == "Submitted");
-        Assert.Contains(history, h => h.Event == "TrainingJobObserved" && h.FromState is "Submitted" or "Running" && h.ToState is "WaitingForReady" or "Final");
+        Assert.Contains(history, h => h.Event == "TrainingJobObserved" && h.FromState is "Submitted" or "Running" && h.ToState == "Registering");
+        // The version is created by the registration deadline's message alone, which fires once however many replicas saw the Job succeed.
+        Assert.Single(history, h => h.Event == "ModelRegistrationDue" && h.FromState == "Registering" && h.ToState is "WaitingForReady" or "Final");
         Assert.Equal("Final", history[^1].ToState);
         Assert.Single(rig.Events.Started, e => e.TrainingId == id && e.MlflowRunId == registered.RunId);
         Assert.Single(rig.Events.Submitted, e => e.TrainingId == id && e.Namespace == stack.Namespace && e.Attempt == 1);

@@ -24,6 +24,7 @@ public sealed class TrainingRunStateDefinition : SagaDefinition<TrainingRunState
         sagaConfigurator.Message<TrainingJobObserved>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<TrainingOutcomeOverdue>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<StackWaitExpired>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
+        sagaConfigurator.Message<ModelRegistrationDue>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<ModelVersionCheckDue>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<SagaStepRetryDue<TrainingRunState>>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));
         sagaConfigurator.Message<ReplaySaga>(x => x.UsePartitioner(partition, m => m.Message.CorrelationId));

@@ -201,7 +201,8 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
                 .TransitionTo(Registering)));
 
         During(Registering,
-            When(Registering.Enter).Step(steps.RegisterModel, then => then
+            When(Registering.Enter).SetDeadline(TimeSpan.Zero, RegistrationDue),
+            When(RegistrationDue).Step(steps.RegisterModel, then => then
                 .IfElse(context => context.Saga.VersionReady,
                     ready => AnnounceRegistered(ready),
                     pending => pending.TransitionTo(WaitingForReady))));
@@ -257,6 +258,7 @@ public sealed class TrainingRunStateMachine : MassTransitStateMachine<TrainingRu
     public Event<StackWaitExpired> StackWaitExpired { get; private set; } = null!;
     public Event<TrainingJobObserved> JobObserved { get; private set; } = null!;
     public Event<TrainingOutcomeOverdue> OutcomeOverdue { get; private set; } = null!;
+    public Event<ModelRegistrationDue> RegistrationDue { get; private set; } = null!;
     public Event<ModelVersionCheckDue> VersionCheckDue { get; private set; } = null!;
     public Event<SagaStepRetryDue<TrainingRunState>> StepRetryDue { get; private set; } = null!;
     public Event<ReplaySaga> Replay { get; private set; } = null!;
