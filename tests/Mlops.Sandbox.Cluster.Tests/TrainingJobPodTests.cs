@@ -84,4 +84,24 @@ public sealed class TrainingJobPodTests(ClusterSandbox sandbox) : IClassFixture<
         Assert.StartsWith("botocore.exceptions.ClientError: An error occurred (SignatureDoesNotMatch) when calling the PutObject operation", lastLine, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-secret-key", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_train_through_throttling_and_5xx_answers_as_the_mlflow_and_boto3_clients_retry_them()
+    {
+        // A third of the calls of the script to MLflow and MinIO is turned away: their clients retry, and the Job completes.
+        sandbox.Fixture.Faults.Seed(5);
+        sandbox.Fixture.Faults.Set("s3", "object", new Mlops.Sandbox.Faults.FaultRule { ErrorRate = 0.3, StatusCodes = [429, 500, 503] });
+        sandbox.Fixture.Faults.Set("mlflow", "*", new Mlops.Sandbox.Faults.FaultRule { ErrorRate = 0.3, StatusCodes = [429, 500, 503] });
+        try
+        {
+            var (_, log, _, conditions) = await TrainAsync(SandboxFixture.InClusterMlflowUrl);
+
+            Assert.True(conditions.Contains("Complete=CompletionsReached;", StringComparison.Ordinal), log);
+            Assert.Contains(sandbox.Fixture.Requests.Snapshot("s3"), r => r.Fault is not null && r.Verb == "put");
+        }
+        finally
+        {
+            sandbox.Fixture.Faults.ClearAll();
+        }
+    }
 }

@@ -96,7 +96,27 @@ public sealed class BotoS3Client
             Encoding.UTF8.GetBytes(complete.ToString(SaveOptions.DisableFormatting)), "CompleteMultipartUpload", cancellationToken);
     }
 
+    /// <summary>Attempts botocore makes in its default (legacy) retry mode, the first included.</summary>
+    public const int MaxAttempts = 5;
+
+    // botocore's legacy mode retries throttling (429, SlowDown), 500, 502, 503, 504 and connection errors, sleeping a
+    // random share of 2^(attempt - 1) seconds between attempts; what is still failing after the last one is raised.
     private async Task<(HttpStatusCode Status, byte[] Body, System.Net.Http.Headers.HttpResponseHeaders Headers)> SendAsync(
+        HttpMethod method, string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> query,
+        IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? content, string operation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (answer, failure, retryable) = await SendOnceAsync(method, bucket, key, query, headers, content, operation, cancellationToken);
+            if (failure is null)
+                return answer;
+            if (!retryable || attempt == MaxAttempts)
+                throw failure;
+            await Task.Delay(TimeSpan.FromSeconds(Random.Shared.NextDouble() * Math.Pow(2, attempt - 1)), _time, cancellationToken);
+        }
+    }
+
+    private async Task<((HttpStatusCode Status, byte[] Body, System.Net.Http.Headers.HttpResponseHeaders Headers) Answer, ProgramExitException? Failure, bool Retryable)> SendOnceAsync(
         HttpMethod method, string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> query,
         IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? content, string operation, CancellationToken cancellationToken)
     {
@@ -142,14 +162,15 @@ public sealed class BotoS3Client
         }
         catch (HttpRequestException)
         {
-            throw ProgramExitException.Python(PythonErrors.EndpointConnection(url), "botocore/httpsession.py", "send");
+            return (default, ProgramExitException.Python(PythonErrors.EndpointConnection(url), "botocore/httpsession.py", "send"), true);
         }
         using (response)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
-                return (response.StatusCode, body, response.Headers);
-            throw ProgramExitException.Python(ClientError(operation, response, body), "botocore/client.py", "_make_api_call");
+                return ((response.StatusCode, body, response.Headers), null, false);
+            var retryable = (int)response.StatusCode is 429 or 500 or 502 or 503 or 504;
+            return (default, ProgramExitException.Python(ClientError(operation, response, body), "botocore/client.py", "_make_api_call"), retryable);
         }
     }
 

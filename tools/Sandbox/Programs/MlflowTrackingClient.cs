@@ -8,7 +8,9 @@ namespace Mlops.Sandbox.Programs;
 /// <summary>
 /// MLflow's REST client as a process in a pod uses it: requests go to <c>MLFLOW_TRACKING_URI</c> through the cluster's
 /// addresses, and failures read as the MLflow client reports them (<c>RestException: CODE: message</c>, or the
-/// connection error). Unlike MLflow's client it does not retry connection errors for minutes first.
+/// connection error). As MLflow's client does, it retries 408, 429, 500, 502, 503 and 504 up to
+/// <c>MLFLOW_HTTP_REQUEST_MAX_RETRIES</c> (7) times with a backoff of <c>MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR</c> (2) ×
+/// 2^(retry - 1) seconds, at most 120 s; unlike it, it does not retry connection errors for minutes first.
 /// </summary>
 public sealed class MlflowTrackingClient(Uri trackingUri, ClusterAddresses cluster, string? podNamespace)
 {
@@ -31,12 +33,27 @@ public sealed class MlflowTrackingClient(Uri trackingUri, ClusterAddresses clust
     public Task<JsonObject> PatchAsync(string method, object body, CancellationToken cancellationToken) =>
         CallAsync(HttpMethod.Patch, method, body, cancellationToken);
 
+    public const int MaxRetries = 7;
+
     private async Task<JsonObject> CallAsync(HttpMethod verb, string method, object? body, CancellationToken cancellationToken)
+    {
+        for (var retry = 1; ; retry++)
+        {
+            var (answer, failure, retryable) = await CallOnceAsync(verb, method, body, cancellationToken);
+            if (failure is null)
+                return answer!;
+            if (!retryable || retry > MaxRetries)
+                throw failure;
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(120, 2 * Math.Pow(2, retry - 1))), cancellationToken);
+        }
+    }
+
+    private async Task<(JsonObject? Answer, ProgramExitException? Failure, bool Retryable)> CallOnceAsync(HttpMethod verb, string method, object? body, CancellationToken cancellationToken)
     {
         var url = new Uri(trackingUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + Api + method);
         var route = cluster.Resolve(url, podNamespace);
         if (!route.Reached)
-            throw ProgramExitException.Python(PythonErrors.MlflowApiRequestFailed(url, route), "mlflow/utils/rest_utils.py", "http_request");
+            return (null, ProgramExitException.Python(PythonErrors.MlflowApiRequestFailed(url, route), "mlflow/utils/rest_utils.py", "http_request"), false);
         using var request = new HttpRequestMessage(verb, route.Rewrite(url));
         if (body is not null)
             request.Content = JsonContent.Create(body);
@@ -48,7 +65,7 @@ public sealed class MlflowTrackingClient(Uri trackingUri, ClusterAddresses clust
         catch (HttpRequestException)
         {
             var refused = route with { Failure = ClusterRouteFailure.ConnectionRefused };
-            throw ProgramExitException.Python(PythonErrors.MlflowApiRequestFailed(url, refused), "mlflow/utils/rest_utils.py", "http_request");
+            return (null, ProgramExitException.Python(PythonErrors.MlflowApiRequestFailed(url, refused), "mlflow/utils/rest_utils.py", "http_request"), false);
         }
         using (response)
         {
@@ -63,12 +80,13 @@ public sealed class MlflowTrackingClient(Uri trackingUri, ClusterAddresses clust
                 // Not JSON: reported below with the body.
             }
             if (response.IsSuccessStatusCode && json is not null)
-                return json;
+                return (json, null, false);
+            var retryable = (int)response.StatusCode is 408 or 429 or 500 or 502 or 503 or 504;
             if (json is not null && json["error_code"] is not null)
-                throw ProgramExitException.Python($"mlflow.exceptions.RestException: {json["error_code"]}: {json["message"]}", "mlflow/utils/rest_utils.py", "verify_rest_response");
-            throw ProgramExitException.Python(
+                return (null, ProgramExitException.Python($"mlflow.exceptions.RestException: {json["error_code"]}: {json["message"]}", "mlflow/utils/rest_utils.py", "verify_rest_response"), retryable);
+            return (null, ProgramExitException.Python(
                 $"mlflow.exceptions.MlflowException: API request to endpoint {Api}{method.Split('?')[0]} failed with error code {(int)response.StatusCode} != 200. Response body: '{text}'",
-                "mlflow/utils/rest_utils.py", "verify_rest_response");
+                "mlflow/utils/rest_utils.py", "verify_rest_response"), retryable);
         }
     }
 
