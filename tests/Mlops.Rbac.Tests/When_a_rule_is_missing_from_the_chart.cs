@@ -11,8 +11,10 @@ public sealed class When_a_rule_is_missing_from_the_chart
     [Fact]
     public async Task Should_fail_the_training_with_the_sandbox_s_Forbidden_message()
     {
-        await using var run = await ChartRun.StartAsync("ci/sqlite-values.yaml",
-            role => role.Service == "trainingCoordinator" ? role.Without("batch", "jobs", "create") : role);
+        await using var run = await ChartRun.StartAsync("ci/sqlite-values.yaml", new ChartRunOptions
+        {
+            EditRole = role => role.Service == "trainingCoordinator" ? role.Without("batch", "jobs", "create") : role,
+        });
         Assert.DoesNotContain(("batch", "jobs", "create"), run.Roles.Single(r => r.Service == "trainingCoordinator").Grants());
         await run.ProvisionAsync();
 

@@ -63,6 +63,16 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
             : items;
     }
 
+    /// <summary>
+    /// Turns RabbitMQ's firehose on for this vhost: from now on the broker copies every message published in it to
+    /// <c>amq.rabbitmq.trace</c> (routing key <c>publish.&lt;exchange&gt;</c>), properties included.
+    /// </summary>
+    public async Task TraceAsync()
+    {
+        using var answer = await _management.PutAsJsonAsync($"api/vhosts/{Uri.EscapeDataString(Name)}", new { tracing = true });
+        answer.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         using (_management)

@@ -233,7 +233,8 @@ public sealed class SandboxFixture : IAsyncLifetime, IAsyncDisposable
     {
         _host = await SandboxHost.StartAsync(_settings);
         _kubernetes = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = KubernetesUrl.ToString().TrimEnd('/') });
-        _minio = MinioWith(RootUser, RootPassword);
+        // The root keys as this sandbox was started with them: a run may choose its own.
+        _minio = MinioWith(_settings["Sandbox:s3:RootUser"] ?? RootUser, _settings["Sandbox:s3:RootPassword"] ?? RootPassword);
         _mlflow = new HttpClient { BaseAddress = MlflowUrl };
     }
 

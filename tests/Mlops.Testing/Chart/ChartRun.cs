@@ -2,19 +2,20 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Minio.DataModel.Args;
 using Mlops.Sandbox.Control;
 using Mlops.Sandbox.Kubernetes.Controllers;
-using Mlops.Testing;
-using Mlops.Testing.Chart;
+using Xunit;
 
-namespace Mlops.Rbac.Tests;
+namespace Mlops.Testing.Chart;
 
 /// <summary>
 /// One chart configuration (a <c>ci/*-values.yaml</c>) live on the sandbox: its RBAC applied as the chart applies it, the
 /// three services as real processes with their ServiceAccounts' tokens on a vhost of their own, each with the store the
 /// values choose (SQLite, or one PostgreSQL schema shared by <c>&lt;service&gt;.replicas</c> processes), and ops API clients
-/// as mlopsctl uses them.
+/// as mlopsctl uses them. Every secret of the run (ops token, webhook secret, MinIO keys) is made for this run alone, so
+/// a scan for <see cref="Secrets"/> finds nothing but a leak.
 /// </summary>
 public sealed class ChartRun : IAsyncDisposable
 {
@@ -41,19 +42,27 @@ public sealed class ChartRun : IAsyncDisposable
     /// <summary>An MLmodel whose flavour the ModelPromoter serves with <see cref="UpstreamImage"/>: a server that crashes.</summary>
     public const string KerasMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.tensorflow\n    python_version: 3.10.16\n  keras:\n    keras_version: 3.6.0\nmlflow_version: 2.21.3\n";
 
-    private const string OpsToken = "rbac-ops-token-for-the-test-only";
-    private const string WebhookSecret = "sandbox-webhook-signing-secret";
     private const string ReaderKey = "promoter-reader";
-    private const string ReaderSecret = "promoter-reader-secret-1";
+    private const string PodsKey = "mlflow-pods";
     private const string Exchange = "mlops-minio-events";
-    private static readonly string[] Services = ["provisioner", "trainingCoordinator", "modelPromoter"];
+
+    /// <summary>The values blocks of the three services, in the order they start.</summary>
+    public static readonly IReadOnlyList<string> Services = ["modelPromoter", "provisioner", "trainingCoordinator"];
+
+    private readonly string _opsToken = RunSecret("ops-token");
+    private readonly string _webhookSecret = RunSecret("webhook");
+    private readonly string _readerSecret = RunSecret("promoter-reader");
+    private readonly string _podsSecret = RunSecret("pods");
+    private readonly string _rootPassword = RunSecret("minio-root");
+    private readonly ChartRunOptions _options;
 
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly Dictionary<string, List<ServiceProcess>> _processes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HttpClient> _ops = new(StringComparer.Ordinal);
 
-    private ChartRun(string scenario, ChartValues values, IReadOnlyList<ChartRole> roles)
+    private ChartRun(string scenario, ChartValues values, IReadOnlyList<ChartRole> roles, ChartRunOptions options)
     {
+        _options = options;
         Scenario = scenario;
         Values = values;
         Roles = roles;
@@ -72,12 +81,24 @@ public sealed class ChartRun : IAsyncDisposable
 
     public bool Argo => Values.Bool("trainingCoordinator.argo.enabled");
 
-    /// <summary>Starts everything for <paramref name="scenario"/>; <paramref name="edit"/> may change a service's Role before it is applied.</summary>
-    public static async Task<ChartRun> StartAsync(string scenario, Func<ChartRole, ChartRole>? edit = null)
+    /// <summary>The vhost the services and the sandbox's MinIO events use.</summary>
+    public RabbitMqVirtualHost Vhost => _owned.OfType<RabbitMqVirtualHost>().First();
+
+    /// <summary>The values that must never appear outside a Secret: the ops token, the webhook secret and the MinIO keys' secrets.</summary>
+    public IReadOnlyList<string> Secrets => [_opsToken, _webhookSecret, _readerSecret, _podsSecret, _rootPassword];
+
+    /// <summary>Each service's SQLite file or PostgreSQL schema, by values block.</summary>
+    public IReadOnlyDictionary<string, IAsyncDisposable> Stores => _stores;
+
+    private readonly Dictionary<string, IAsyncDisposable> _stores = new(StringComparer.Ordinal);
+
+    /// <summary>Starts everything for <paramref name="scenario"/> (a <c>ci/*-values.yaml</c>), changed by <paramref name="options"/>.</summary>
+    public static async Task<ChartRun> StartAsync(string scenario, ChartRunOptions? options = null)
     {
+        options ??= new ChartRunOptions();
         var values = ChartValues.Load(scenario);
-        var roles = Services.Select(s => ChartRole.For(s, values)).Select(r => edit?.Invoke(r) ?? r).ToList();
-        var run = new ChartRun(scenario, values, roles);
+        var roles = Services.Select(s => ChartRole.For(s, values)).Select(r => options.EditRole?.Invoke(r) ?? r).ToList();
+        var run = new ChartRun(scenario, values, roles, options);
         try
         {
             await run.StartAsync();
@@ -97,8 +118,9 @@ public sealed class ChartRun : IAsyncDisposable
         var queueDir = Directory.CreateTempSubdirectory("rbac-minio-queue-").FullName;
         var sandbox = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Sandbox:s3:Users:mlflow-pods"] = "sandbox-pods-secret-key",
-            [$"Sandbox:s3:ReadOnlyUsers:{ReaderKey}"] = ReaderSecret,
+            ["Sandbox:s3:RootPassword"] = _rootPassword,
+            [$"Sandbox:s3:Users:{PodsKey}"] = _podsSecret,
+            [$"Sandbox:s3:ReadOnlyUsers:{ReaderKey}"] = _readerSecret,
             // A Workflow runs for seconds, so a running one can be cancelled (one with an unpullable image fails at once).
             ["Sandbox:Kubernetes:WorkflowPhaseDuration"] = "00:00:02",
         };
@@ -113,6 +135,8 @@ public sealed class ChartRun : IAsyncDisposable
             sandbox["Sandbox:s3:MINIO_NOTIFY_AMQP_DELIVERY_MODE_MLOPS"] = "2";
             sandbox["Sandbox:s3:MINIO_NOTIFY_AMQP_QUEUE_DIR_MLOPS"] = queueDir;
         }
+        foreach (var (key, value) in _options.SandboxSettings)
+            sandbox[key] = value;
         Sandbox = await SandboxFixture.StartAsync(sandbox);
         _owned.Add(Sandbox);
         if (!Components)
@@ -123,7 +147,7 @@ public sealed class ChartRun : IAsyncDisposable
         {
             ["RABBITMQ_URL"] = vhost.AmqpUrl.ToString(),
             ["RabbitMq:QuorumQueues"] = Values.Bool("rabbitmq.quorumQueues") ? "true" : "false",
-            ["Ops:Tokens:rbac"] = OpsToken,
+            ["Ops:Tokens:rbac"] = _opsToken,
             ["Kubernetes:Server"] = Sandbox.KubernetesUrl.ToString(),
             ["Mlflow:Url"] = Sandbox.MlflowUrl.ToString(),
             ["SagaStore:SweepInterval"] = "00:00:00.100",
@@ -134,8 +158,8 @@ public sealed class ChartRun : IAsyncDisposable
         {
             ["Minio:Endpoint"] = Sandbox.S3Url.GetLeftPart(UriPartial.Authority),
             ["Minio:AccessKey"] = ReaderKey,
-            ["Minio:SecretKey"] = ReaderSecret,
-            ["ModelPromoter:Webhook:Secret"] = WebhookSecret,
+            ["Minio:SecretKey"] = _readerSecret,
+            ["ModelPromoter:Webhook:Secret"] = _webhookSecret,
             ["ModelPromoter:Policies:Default:Namespace"] = ServingNamespace,
             ["ModelPromoter:Policies:Default:Resources:CpuRequest"] = "50m",
             ["ModelPromoter:Policies:Default:Resources:MemoryRequest"] = "64Mi",
@@ -152,7 +176,7 @@ public sealed class ChartRun : IAsyncDisposable
         {
             ["Minio:Endpoint"] = Sandbox.S3Url.GetLeftPart(UriPartial.Authority),
             ["Minio:AccessKey"] = SandboxFixture.RootUser,
-            ["Minio:SecretKey"] = SandboxFixture.RootPassword,
+            ["Minio:SecretKey"] = _rootPassword,
             ["Provisioner:PromoterWebhookUrl"] = new Uri(_processes["modelPromoter"][0].BaseUrl, "webhooks/mlflow").ToString(),
             ["Provisioner:RolloutTimeout"] = "00:01:00",
             ["Provisioner:SecretTimeout"] = "00:00:30",
@@ -169,7 +193,7 @@ public sealed class ChartRun : IAsyncDisposable
         await StartServiceAsync("trainingCoordinator", "Mlops.TrainingCoordinator", coordinator);
     }
 
-    private static Dictionary<string, string?> With(Dictionary<string, string?> common, string token, string ns, Dictionary<string, string?> own,
+    private Dictionary<string, string?> With(Dictionary<string, string?> common, string token, string ns, Dictionary<string, string?> own,
         IReadOnlyList<string> namespaces, string namespacesKey)
     {
         var settings = new Dictionary<string, string?>(common) { ["Kubernetes:Token"] = token, ["Kubernetes:Namespace"] = ns };
@@ -177,8 +201,13 @@ public sealed class ChartRun : IAsyncDisposable
             settings[key] = value;
         for (var i = 0; i < namespaces.Count; i++)
             settings[$"{namespacesKey}:{i}"] = namespaces[i];
+        foreach (var (key, value) in _options.ServiceSettings)
+            settings[key] = value;
         return settings;
     }
+
+    // Random per run, and long enough that no other text contains it by chance.
+    private static string RunSecret(string what) => $"{what}-{Guid.NewGuid():N}";
 
     // store.type postgres: one schema for all of a service's replicas; otherwise its SQLite file (one replica).
     private async Task StartServiceAsync(string service, string project, Dictionary<string, string?> settings)
@@ -189,12 +218,14 @@ public sealed class ChartRun : IAsyncDisposable
         {
             var schema = await PostgresSchema.CreateAsync(ChartInstall.ServiceAccountOf(service).Replace('-', '_'));
             _owned.Add(schema);
+            _stores[service] = schema;
             store = schema.Settings();
         }
         else
         {
             var file = SqliteStoreFile.Create(ChartInstall.ServiceAccountOf(service));
             _owned.Add(file);
+            _stores[service] = file;
             store = file.Settings();
         }
         foreach (var (key, value) in store)
@@ -205,9 +236,12 @@ public sealed class ChartRun : IAsyncDisposable
         for (var i = 0; i < replicas; i++)
             processes.Add(await ServiceProcess.StartAsync(project, settings, TimeSpan.FromSeconds(90)));
         var ops = new HttpClient { BaseAddress = processes[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsToken);
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _opsToken);
         _ops[service] = ops;
     }
+
+    /// <summary>The processes of a service (values block name): one, or <c>replicas</c> on PostgreSQL.</summary>
+    public IReadOnlyList<ServiceProcess> Processes(string service) => _processes[service];
 
     /// <summary>The ops API of a service (values block name), with the ops token.</summary>
     public HttpClient Ops(string service) => _ops[service];
@@ -243,9 +277,14 @@ public sealed class ChartRun : IAsyncDisposable
     public string StackFile(string? revision = null)
     {
         var text = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "stacks", Components ? "homelab-in-cluster.yaml" : "homelab.yaml"));
-        var (accessKey, secretKey) = Components ? (SandboxFixture.RootUser, SandboxFixture.RootPassword) : ("mlflow-pods", "sandbox-pods-secret-key");
+        var (accessKey, secretKey) = Components ? (SandboxFixture.RootUser, _rootPassword) : (PodsKey, _podsSecret);
         if (Components)
             text = text.Replace(SealedSecretController.Seal("amqp://guest:guest@127.0.0.1:5672/"), SealedSecretController.Seal(Vhost.AmqpUrl.ToString()), StringComparison.Ordinal);
+        // The stack files' sealed secrets, sealed again with this run's own values.
+        text = text.Replace(SealedSecretController.Seal("sandbox-webhook-signing-secret"), SealedSecretController.Seal(_webhookSecret), StringComparison.Ordinal)
+            .Replace(SealedSecretController.Seal("sandbox-pods-secret-key"), SealedSecretController.Seal(_podsSecret), StringComparison.Ordinal);
+        text = Regex.Replace(text, $"((?:AWS_SECRET_ACCESS_KEY|MINIO_ROOT_PASSWORD): ){Regex.Escape(SealedSecretController.Seal(SandboxFixture.RootPassword))}",
+            "${1}" + SealedSecretController.Seal(_rootPassword));
         // A secretKeyRef reaches only its own namespace: the serving namespace gets the stack's S3 keys as a Secret of its own.
         var serving = $"""
             namespaces:
@@ -277,8 +316,6 @@ public sealed class ChartRun : IAsyncDisposable
             """;
         return text.Replace("\nsecrets:\n", "\n" + serving, StringComparison.Ordinal);
     }
-
-    private RabbitMqVirtualHost Vhost => _owned.OfType<RabbitMqVirtualHost>().First();
 
     /// <summary>POST /ops/stacks, then waits until that flow made the stack ready.</summary>
     /// <remarks><paramref name="revision"/> labels the serving namespace's SealedSecret: a changed spec the Provisioner must update.</remarks>
