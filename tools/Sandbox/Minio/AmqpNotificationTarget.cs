@@ -55,6 +55,9 @@ public sealed class AmqpNotificationTarget : IAsyncDisposable
     {
         try
         {
+            // What an earlier run stored and could not send goes first, as MinIO replays its queue_dir at start.
+            if (Settings.QueueDirectory is not null)
+                await SendStoredAsync(cancellationToken);
             while (await _queue.Reader.WaitToReadAsync(cancellationToken))
             {
                 foreach (var message in EventDelivery.Shuffle(await NextBatchAsync(cancellationToken)))
@@ -123,23 +126,34 @@ public sealed class AmqpNotificationTarget : IAsyncDisposable
 
     private async Task SendStoredAsync(CancellationToken cancellationToken)
     {
-        foreach (var path in Directory.GetFiles(Settings.QueueDirectory!, "*.event").Order(StringComparer.Ordinal))
+        // Until the directory is empty: events stored while the broker was away are sent in the same pass.
+        string[] stored;
+        while ((stored = [.. Directory.GetFiles(Settings.QueueDirectory!, "*.event").Order(StringComparer.Ordinal)]).Length > 0)
         {
-            var parts = (await File.ReadAllTextAsync(path, cancellationToken)).Split('\n', 3);
-            var message = new MinioEventMessage(parts[0], parts[1], parts[2]);
-            while (true)
+            foreach (var path in stored)
+                await SendStoredAsync(path, cancellationToken);
+        }
+    }
+
+    private async Task SendStoredAsync(string path, CancellationToken cancellationToken)
+    {
+        var parts = (await File.ReadAllTextAsync(path, cancellationToken)).Split('\n', 3);
+        var message = new MinioEventMessage(parts[0], parts[1], parts[2]);
+        while (true)
+        {
+            try
             {
-                try
-                {
-                    await PublishAsync(message, cancellationToken);
-                    File.Delete(path);
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _logger.LogWarning("Broker unavailable for {Arn}, keeping {Event} in {Directory}: {Error}", Settings.Arn, message.Event, Settings.QueueDirectory, ex.Message);
-                    await Task.Delay(RetryInterval, _time, cancellationToken);
-                }
+                await PublishAsync(message, cancellationToken);
+                File.Delete(path);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning("Broker unavailable for {Arn}, keeping {Event} in {Directory}: {Error}", Settings.Arn, message.Event, Settings.QueueDirectory, ex.Message);
+                // Events written meanwhile are stored too, so a restart of the server during the outage keeps them.
+                foreach (var queued in EventDelivery.Shuffle(await NextBatchAsync(cancellationToken)))
+                    await StoreAsync(queued, cancellationToken);
+                await Task.Delay(RetryInterval, _time, cancellationToken);
             }
         }
     }
