@@ -27,4 +27,9 @@ public static class HostileServices
         Assert.True(problem.TryGetProperty("errors", out _) || problem.TryGetProperty("detail", out _), text);
         return problem;
     }
+
+    /// <summary>The messages of a 400 answer for <paramref name="field"/> or a field inside it (<c>body.stackName</c> is in <c>body</c>).</summary>
+    public static IReadOnlyList<string> ErrorsFor(JsonElement problem, string field) => problem.GetProperty("errors").EnumerateObject()
+        .Where(e => e.Name == field || e.Name.StartsWith(field + ".", StringComparison.Ordinal) || e.Name.StartsWith(field + "[", StringComparison.Ordinal))
+        .SelectMany(e => e.Value.EnumerateArray().Select(m => m.GetString() ?? "")).ToList();
 }
