@@ -30,14 +30,27 @@ public sealed record MinioEventNotification
         {
             var notification = JsonSerializer.Deserialize<MinioEventNotification>(body, Options)
                 ?? throw new FormatException("MinIO event body is JSON null.");
-            if (notification.Records.Count == 0)
-                throw new FormatException($"MinIO event {notification.EventName} for '{notification.Key}' has no Records.");
+            if (notification.Problem() is { } problem)
+                throw new FormatException(problem);
             return notification;
         }
         catch (JsonException ex)
         {
             throw new FormatException($"Not a MinIO event body: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Why the notification cannot be read, or null: no records, or a record without its event name, bucket or object key.
+    /// A deserialiser leaves these null when the JSON says null, whatever the declared types promise.
+    /// </summary>
+    public string? Problem()
+    {
+        if (Records is null || Records.Count == 0)
+            return $"MinIO event {EventName} for '{Key}' has no Records.";
+        if (Records.Any(r => r?.EventName is null || r.S3?.Bucket?.Name is null || r.S3.Object?.Key is null))
+            return $"MinIO event {EventName} for '{Key}' has a record without its eventName, s3.bucket.name or s3.object.key.";
+        return null;
     }
 
     /// <summary>Each object the event is about, with its bucket and its key decoded.</summary>

@@ -20,6 +20,9 @@ public static partial class PromotionRequestRules
             return $"the model name is {modelName.Length} characters long, more than MLflow's {MaxModelNameLength}";
         if (modelName.Any(char.IsControl))
             return "the model name holds control characters";
+        // The name is carried in models:/<name>/<version> URIs, which a '/' or ':' would take apart and which decode '%' escapes.
+        if (modelName.IndexOfAny(['/', ':', '%']) >= 0)
+            return $"the model name '{Printable(modelName)}' holds '/', ':' or '%', which models:/ URIs cannot carry as they are";
         if (!IsVersion(version))
             return $"version '{Printable(version)}' is not a registry version (a positive whole number such as 7)";
         if (alias is not null && !IsAlias(alias))

@@ -50,11 +50,22 @@ public static class StackFile
         var yaml = new YamlStream();
         try
         {
+            if (StackFileShape.Problem(text) is { } shape)
+            {
+                errors.Add(shape);
+                return null;
+            }
             yaml.Load(new StringReader(text));
         }
         catch (YamlException ex)
         {
             errors.Add(new StackFileError("(file)", (int)ex.Start.Line, $"is not valid YAML: {ex.InnerException?.Message ?? ex.Message}"));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some malformed flow scalars.
+            errors.Add(new StackFileError("(file)", 0, "is not valid YAML: a scalar inside [ ] or { } could not be read"));
             return null;
         }
         if (yaml.Documents.Count != 1 || yaml.Documents[0].RootNode is not YamlMappingNode root)
@@ -190,6 +201,11 @@ public static class StackFile
         if (manifest["apiVersion"]?.ToString() != SealedSecretApiVersion || manifest["kind"]?.ToString() != "SealedSecret")
             node.Error(field, $"must be a SealedSecret (apiVersion {SealedSecretApiVersion}, kind SealedSecret), as kubeseal writes it");
         var metadata = manifest["metadata"] as JsonObject;
+        if (manifest["metadata"] is not (null or JsonObject) || manifest["spec"] is not (null or JsonObject))
+        {
+            node.Error(field, "has a metadata or spec that is not a mapping, as kubeseal writes it");
+            return;
+        }
         if (metadata?["name"]?.ToString() is { } sealedName && sealedName != name)
             node.Error(field, $"is named '{sealedName}' but the secret is '{name}': the sealed-secrets controller creates a Secret of the SealedSecret's name");
         if (metadata?["namespace"]?.ToString() is { } sealedNamespace && ns is not null && sealedNamespace != ns)
@@ -200,7 +216,7 @@ public static class StackFile
             node.Error(field, "has no spec.encryptedData");
             return;
         }
-        var templateData = manifest["spec"]?["template"]?["data"] as JsonObject;
+        var templateData = (manifest["spec"]?["template"] as JsonObject)?["data"] as JsonObject;
         foreach (var key in requiredKeys.Where(k => !encrypted.ContainsKey(k) && templateData?.ContainsKey(k) != true))
             node.Error(field, $"has no key {key} in spec.encryptedData, which requiredKeys names");
     }
@@ -246,9 +262,9 @@ public static class StackFile
             return false;
         }
         secrets[index] = secrets[index]! with { RequiredKeys = [.. secrets[index]!.RequiredKeys, .. keys] };
-        var manifest = secrets[index]!.SealedSecretManifest is { } json ? JsonNode.Parse(json) : null;
-        var encrypted = manifest?["spec"]?["encryptedData"] as JsonObject;
-        var template = manifest?["spec"]?["template"]?["data"] as JsonObject;
+        var spec = (secrets[index]!.SealedSecretManifest is { } json ? JsonNode.Parse(json) : null)?["spec"] as JsonObject;
+        var encrypted = spec?["encryptedData"] as JsonObject;
+        var template = (spec?["template"] as JsonObject)?["data"] as JsonObject;
         foreach (var key in keys.Where(k => encrypted is not null && !encrypted.ContainsKey(k) && template?.ContainsKey(k) != true))
             owner.Error(field, $"needs key {key} in Secret '{secretName}', but its sealedSecret has no such key in spec.encryptedData");
         return true;

@@ -11,6 +11,9 @@ namespace Mlops.Provisioner.Stacks;
 /// </summary>
 internal sealed class StackFileNode
 {
+    // Marks a subtree that is not a manifest; never part of a result.
+    private static readonly JsonValue Unreadable = JsonValue.Create("unreadable");
+
     private readonly YamlMappingNode _node;
     private readonly List<StackFileError> _errors;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
@@ -106,15 +109,28 @@ internal sealed class StackFileNode
         return nodes;
     }
 
+    /// <summary>The most nodes a manifest may hold: a kubeseal output has a few dozen; aliases must not multiply them.</summary>
+    public const int MaxManifestNodes = 10_000;
+
+    /// <summary>The deepest a manifest may nest; an alias into its own anchor would otherwise never end.</summary>
+    public const int MaxManifestDepth = 32;
+
     /// <summary>A subtree taken as it is (a Kubernetes manifest), as JSON.</summary>
     public JsonObject? Manifest(string key)
     {
         var found = Take(key);
         if (found is null || IsNull(found))
             return null;
-        if (found is YamlMappingNode mapping)
-            return (JsonObject)ToJson(mapping)!;
-        Error(key, "must be a Kubernetes manifest (a mapping), as kubeseal writes it with -o yaml");
+        if (found is not YamlMappingNode mapping)
+        {
+            Error(key, "must be a Kubernetes manifest (a mapping), as kubeseal writes it with -o yaml");
+            return null;
+        }
+        var budget = MaxManifestNodes;
+        if (ToJson(mapping, 0, ref budget) is JsonObject manifest)
+            return manifest;
+        Error(key, $"must be a Kubernetes manifest as kubeseal writes it: keys are plain strings, at most {MaxManifestDepth} levels and "
+            + $"{MaxManifestNodes} nodes (aliases counted each time they are used)");
         return null;
     }
 
@@ -175,17 +191,48 @@ internal sealed class StackFileNode
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    /// <summary>
+    /// The node as JSON, or <see cref="Unreadable"/> when it is not a manifest: a key that is not a string (or repeats), too
+    /// deep (a cycle), or more nodes than <paramref name="budget"/> allows (an alias bomb), counted before anything is built.
+    /// </summary>
+    private static JsonNode? ToJson(YamlNode node, int depth, ref int budget)
     {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c =>
-            KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar when IsNull(scalar) => null,
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar when bool.TryParse(scalar.Value, out var b) => JsonValue.Create(b),
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar when long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value ?? ""),
-        _ => null,
-    };
+        if (--budget < 0 || depth > MaxManifestDepth)
+            return Unreadable;
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                var fields = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var item = ToJson(value, depth + 1, ref budget);
+                    if (key is not YamlScalarNode { Value: var name } || fields.ContainsKey(name ?? "") || ReferenceEquals(item, Unreadable))
+                        return Unreadable;
+                    fields[name ?? ""] = item;
+                }
+                return fields;
+            case YamlSequenceNode sequence:
+                var items = new JsonArray();
+                foreach (var child in sequence.Children)
+                {
+                    var item = ToJson(child, depth + 1, ref budget);
+                    if (ReferenceEquals(item, Unreadable))
+                        return Unreadable;
+                    items.Add(item);
+                }
+                return items;
+            case YamlScalarNode scalar when IsNull(scalar):
+                return null;
+            case YamlScalarNode { Style: ScalarStyle.Plain } scalar when bool.TryParse(scalar.Value, out var b):
+                return JsonValue.Create(b);
+            case YamlScalarNode { Style: ScalarStyle.Plain } scalar when long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n):
+                return JsonValue.Create(n);
+            case YamlScalarNode scalar:
+                return JsonValue.Create(scalar.Value ?? "");
+            default:
+                return Unreadable;
+        }
+    }
 
     private static int Distance(string a, string b)
     {

@@ -15,7 +15,7 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddMessaging(
         this IHostApplicationBuilder builder, ServiceIdentity identity, Action<IBusRegistrationConfigurator>? configureBus)
     {
-        var broker = RabbitMqSettings.Read(builder.Configuration);
+        var broker = RabbitMqSettings.ReadForService(builder.Configuration);
         builder.Services.AddSingleton(broker);
         builder.Services.AddHostedService<BrokerConnectionReporter>();
         // The store's own counters (ignored duplicates and late messages) go out with MassTransit's on /metrics.

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace Mlops.ServiceDefaults.Messaging;
@@ -38,6 +39,46 @@ public sealed record RabbitMqSettings
 
     /// <summary>Records print every member; this one must not print the password.</summary>
     public override string ToString() => Describe();
+
+    /// <summary>RabbitMQ's default account, which the client also sends when no user is given.</summary>
+    public const string GuestUser = "guest";
+
+    /// <summary>True when the service would log in as <see cref="GuestUser"/>: that user given, or none.</summary>
+    public bool UsesGuestAccount => Username is null or GuestUser;
+
+    /// <summary>True for <c>localhost</c> and loopback addresses (127.0.0.0/8, ::1), the only places RabbitMQ lets guest in from.</summary>
+    public bool IsLoopbackHost
+    {
+        get
+        {
+            var host = Host.Trim().TrimStart('[').TrimEnd(']').TrimEnd('.');
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+                return true;
+            return IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        }
+    }
+
+    /// <summary>
+    /// Reads the settings as <see cref="Read"/> does and refuses the guest account on a broker that is not on loopback:
+    /// RabbitMQ refuses guest from anywhere else (<c>loopback_users</c>), so the service would retry a login that cannot
+    /// succeed, and a broker that allowed it would be open to anyone with the default password. Thrown before any
+    /// connection is attempted, naming the setting.
+    /// </summary>
+    public static RabbitMqSettings ReadForService(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = Read(configuration);
+        if (settings.UsesGuestAccount && !settings.IsLoopbackHost)
+        {
+            var setting = string.IsNullOrWhiteSpace(configuration[UrlVariable])
+                ? $"{SectionName}:Username (with {SectionName}:Host '{settings.Host}')"
+                : $"{UrlVariable} (amqp://user:pass@host:port/vhost, host '{settings.Host}')";
+            throw new InvalidOperationException(
+                $"{setting} would use RabbitMQ's default guest account on a broker that is not on loopback: guest only works on loopback "
+                + "(localhost, 127.0.0.1, ::1). Give the service a user of its own on the broker.");
+        }
+        return settings;
+    }
 
     public static RabbitMqSettings Read(IConfiguration configuration)
     {

@@ -18,8 +18,8 @@ public sealed class BucketNotificationConsumer(KnownStacks stacks, TriggerActivi
         ArgumentNullException.ThrowIfNull(context);
         activity.Seen(PromotionTriggers.Minio);
         var notification = context.Message;
-        if (notification.Records.Count == 0)
-            throw new FormatException($"MinIO event {Printable(notification.EventName)} for '{Printable(notification.Key)}' has no Records.");
+        if (notification.Problem() is { } problem)
+            throw new FormatException(new string(problem.Select(c => char.IsControl(c) ? '?' : c).ToArray()));
         foreach (var record in notification.Objects())
             await HandleAsync(context, record);
     }

@@ -71,11 +71,23 @@ public sealed record MlflowWebhookEvent
         _ => true,
     };
 
-    private static string? Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) ? value.ValueKind switch
+    private static string? Text(JsonElement element, string property)
+    {
+        if (!element.TryGetProperty(property, out var value))
+            return null;
+        try
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        } : null;
+            return value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JSON may escape half of a surrogate pair ("\uD800"), which no .NET string can hold.
+            throw new FormatException($"the body's {property} is not text: {ex.Message}", ex);
+        }
+    }
 }

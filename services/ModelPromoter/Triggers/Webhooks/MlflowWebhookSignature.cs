@@ -29,7 +29,11 @@ public static class MlflowWebhookSignature
         if (string.IsNullOrEmpty(signature) || !signature.StartsWith(Scheme, StringComparison.Ordinal))
             return MlflowWebhookCheck.Refused(400, $"{SignatureHeader} is missing or not of the form v1,<base64>");
         var given = new byte[32];
-        if (!Convert.TryFromBase64String(signature[Scheme.Length..], given, out var length) || length != given.Length)
+        var encoded = signature[Scheme.Length..];
+        // Decoding forgives white space and the two bits the last digit carries beyond the 32 bytes: only MLflow's own
+        // spelling is taken, so a signature cannot be respelled into a second one that verifies.
+        if (!Convert.TryFromBase64String(encoded, given, out var length) || length != given.Length
+            || !string.Equals(Convert.ToBase64String(given), encoded, StringComparison.Ordinal))
             return MlflowWebhookCheck.Refused(400, $"{SignatureHeader} does not hold a base64 HMAC-SHA256");
         if (string.IsNullOrEmpty(secret))
             return MlflowWebhookCheck.Refused(401, "no webhook signing secret is configured, so no delivery can be verified");
