@@ -3,6 +3,11 @@
 # ends with one line: "N passed, N failed, N skipped", counted from the TRX results.
 set -euo pipefail
 cd "$(dirname "$0")"
+# --soak: the chaos suite at full size (200 flows, three kills per service, a 60 s MLflow outage; docs/chaos.md).
+if [[ "${1:-}" == "--soak" ]]; then
+  export MLOPS_SOAK=1
+  shift
+fi
 source scripts/infra.sh
 infra_all
 
@@ -50,5 +55,14 @@ print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 )
 [[ "$summary" == *" 0 failed,"* ]] || status=1
+# The chaos suite's figures, added up over its scenarios (tests/Mlops.Chaos.Tests writes one line per scenario).
+if [[ -f "$results/chaos/summary.jsonl" ]]; then
+  python3 - "$results/chaos/summary.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+total = {k: sum(r[k] for r in rows) for k in ("flows", "completed", "kills", "faults", "duplicates", "lost")}
+print("chaos: " + " ".join(f"{k}={v}" for k, v in total.items()) + f"  (reports: {sys.argv[1].rsplit('/', 1)[0]}/*.json)")
+PY
+fi
 echo "$summary"
 exit $status
