@@ -128,6 +128,19 @@ public static class ChaosAudit
         return problems;
     }
 
+    /// <summary>How many sagas of <paramref name="type"/> the service holds, in every state.</summary>
+    public static async Task<int> SagaCountAsync(ChartRun run, string service, string type)
+    {
+        var count = 0;
+        for (var page = 1; page is > 0; )
+        {
+            var list = await GetAsync(run, service, $"ops/sagas?type={type}&page={page}");
+            count += list["items"]!.AsArray().Count;
+            page = list["nextPage"]?.GetValue<int>() ?? 0;
+        }
+        return count;
+    }
+
     // What a resting saga must not hold: a step waiting or failed, and for a serving saga an attempt or a queued request.
     private static IEnumerable<string> Busy(string type, JsonObject data)
     {

@@ -11,10 +11,12 @@ namespace Mlops.Testing;
 public sealed class RabbitMqVirtualHost : IAsyncDisposable
 {
     private readonly HttpClient _management;
+    private readonly Uri _broker;
 
-    private RabbitMqVirtualHost(HttpClient management, string name)
+    private RabbitMqVirtualHost(HttpClient management, Uri broker, string name)
     {
         _management = management;
+        _broker = broker;
         Name = name;
     }
 
@@ -25,29 +27,35 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     {
         get
         {
-            var builder = new UriBuilder(TestEnvironment.RabbitMqUrl) { Path = "/" + Uri.EscapeDataString(Name) };
+            var builder = new UriBuilder(_broker) { Path = "/" + Uri.EscapeDataString(Name) };
             return builder.Uri;
         }
     }
 
-    public static async Task<RabbitMqVirtualHost> CreateAsync(string prefix = "test")
+    /// <summary>A vhost on the shared broker, or on <paramref name="node"/> (a node of the test's own, e.g. one to restart).</summary>
+    public static async Task<RabbitMqVirtualHost> CreateAsync(string prefix = "test", RabbitMqNode? node = null)
     {
-        var management = CreateManagementClient();
+        var management = node is null ? CreateManagementClient() : CreateManagementClient(node.ManagementUrl, $"{node.User}:{node.Password}");
+        var broker = node?.AmqpUrl ?? TestEnvironment.RabbitMqUrl;
         var name = $"{prefix}-{Guid.NewGuid():N}";
-        var user = Uri.UnescapeDataString(TestEnvironment.RabbitMqUrl.UserInfo.Split(':')[0]);
+        var user = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0]);
         (await management.PutAsync($"api/vhosts/{Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
         (await management.PutAsJsonAsync(
             $"api/permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(user)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        return new RabbitMqVirtualHost(management, name);
+        return new RabbitMqVirtualHost(management, broker, name);
     }
 
     /// <summary>Client of the management HTTP API with the credentials from RABBITMQ_MANAGEMENT_URL.</summary>
     private static HttpClient CreateManagementClient()
     {
         var url = TestEnvironment.RabbitMqManagementUrl;
+        return CreateManagementClient(url, string.IsNullOrEmpty(url.UserInfo) ? "guest:guest" : Uri.UnescapeDataString(url.UserInfo));
+    }
+
+    private static HttpClient CreateManagementClient(Uri url, string userInfo)
+    {
         var client = new HttpClient { BaseAddress = new UriBuilder(url) { UserName = "", Password = "", Path = "/" }.Uri };
-        var userInfo = string.IsNullOrEmpty(url.UserInfo) ? "guest:guest" : Uri.UnescapeDataString(url.UserInfo);
         client.DefaultRequestHeaders.Authorization =
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)));
         return client;

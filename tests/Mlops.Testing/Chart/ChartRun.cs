@@ -84,8 +84,10 @@ public sealed class ChartRun : IAsyncDisposable
     /// <summary>The vhost the services and the sandbox's MinIO events use.</summary>
     public RabbitMqVirtualHost Vhost => _owned.OfType<RabbitMqVirtualHost>().First();
 
-    /// <summary>The values that must never appear outside a Secret: the ops token, the webhook secret and the MinIO keys' secrets.</summary>
-    public IReadOnlyList<string> Secrets => [_opsToken, _webhookSecret, _readerSecret, _podsSecret, _rootPassword];
+    /// <summary>The values that must never appear outside a Secret: the ops token, the webhook secret, the MinIO keys' secrets and an own broker's password.</summary>
+    public IReadOnlyList<string> Secrets => _options.Broker is { } broker
+        ? [_opsToken, _webhookSecret, _readerSecret, _podsSecret, _rootPassword, broker.Password]
+        : [_opsToken, _webhookSecret, _readerSecret, _podsSecret, _rootPassword];
 
     /// <summary>Each service's SQLite file or PostgreSQL schema, by values block.</summary>
     public IReadOnlyDictionary<string, IAsyncDisposable> Stores => _stores;
@@ -113,7 +115,7 @@ public sealed class ChartRun : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        var vhost = await RabbitMqVirtualHost.CreateAsync("rbac");
+        var vhost = await RabbitMqVirtualHost.CreateAsync("rbac", _options.Broker);
         _owned.Add(vhost);
         var queueDir = Directory.CreateTempSubdirectory("rbac-minio-queue-").FullName;
         var sandbox = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)

@@ -9,6 +9,9 @@ public sealed record ChartRunOptions
     /// <summary>Settings every service process gets on top of the run's own (the last word).</summary>
     public IReadOnlyDictionary<string, string?> ServiceSettings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>The broker the run's vhost lives on: the shared one when null, or a node of the test's own (to stop and start).</summary>
+    public RabbitMqNode? Broker { get; init; }
+
     /// <summary>Settings the sandbox gets on top of the run's own.</summary>
     public IReadOnlyDictionary<string, string?> SandboxSettings { get; init; } = new Dictionary<string, string?>();
 }
