@@ -66,13 +66,17 @@ public static class ChaosAudit
         return problems;
     }
 
-    /// <summary>Every <c>_error</c> and <c>_skipped</c> queue of the run's vhost is empty, counted by the broker itself at this moment.</summary>
-    public static async Task<IReadOnlyList<string>> LeftInErrorQueuesAsync(ChartRun run)
-    {
-        var names = (await run.Vhost.ListAsync("queues"))
+    /// <summary>The run's <c>_error</c> and <c>_skipped</c> queues: where MassTransit moves what failed or what nobody takes.</summary>
+    public static async Task<IReadOnlyList<string>> ErrorQueuesAsync(ChartRun run) =>
+        (await run.Vhost.ListAsync("queues"))
             .Select(q => q.GetProperty("name").GetString()!)
             .Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal))
             .ToList();
+
+    /// <summary>Every <c>_error</c> and <c>_skipped</c> queue of the run's vhost is empty, counted by the broker itself at this moment.</summary>
+    public static async Task<IReadOnlyList<string>> LeftInErrorQueuesAsync(ChartRun run)
+    {
+        var names = await ErrorQueuesAsync(run);
         var factory = new ConnectionFactory { Uri = run.Vhost.AmqpUrl };
         await using var connection = await factory.CreateConnectionAsync();
         var problems = new List<string>();

@@ -124,8 +124,7 @@ public static partial class SecretScan
     // Taken without acknowledging and the channel closed, so each message goes back to its queue as it was.
     private static async Task<IReadOnlyList<(string Queue, string Body)>> ErrorMessagesAsync(ChartRun run)
     {
-        var queues = (await run.Vhost.ListAsync("queues")).Select(q => q.GetProperty("name").GetString()!)
-            .Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal)).ToList();
+        var queues = await ChaosAudit.ErrorQueuesAsync(run);
         var messages = new List<(string, string)>();
         await using var connection = await new ConnectionFactory { Uri = run.Vhost.AmqpUrl }.CreateConnectionAsync();
         foreach (var queue in queues)

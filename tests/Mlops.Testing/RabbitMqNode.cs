@@ -211,6 +211,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         _server = server;
 
         // await_startup fails at once while the Erlang node is not registered yet, so it is asked until it answers.
+        using var again = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         while (true)
         {
             if (server.HasExited)
@@ -221,7 +222,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
             var (exitCode, _) = await RabbitMqCtlAsync(left, "await_startup", "--timeout", "10");
             if (exitCode == 0)
                 break;
-            await Task.Delay(500);
+            await again.WaitForNextTickAsync();
         }
         await WaitForManagementAsync(deadline - DateTime.UtcNow);
     }
