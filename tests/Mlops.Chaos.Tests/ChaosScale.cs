@@ -8,7 +8,7 @@ public sealed record ChaosScale(int Flows, int KillsPerService, TimeSpan MlflowO
 {
     public static ChaosScale Current { get; } = Environment.GetEnvironmentVariable("MLOPS_SOAK") == "1"
         ? new ChaosScale(200, 3, TimeSpan.FromSeconds(60))
-        : new ChaosScale(20, 1, TimeSpan.FromSeconds(15));
+        : new ChaosScale(20, 1, TimeSpan.FromSeconds(30));
 
     /// <summary>Long enough for every flow on this machine with the faults a scenario adds; a flow not served by then is lost.</summary>
     public TimeSpan FlowLimit => TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(3 * Flows) + MlflowOutage;
