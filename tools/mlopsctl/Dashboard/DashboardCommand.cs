@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Mlops.Ctl.Dashboard;
 
-/// <summary><c>mlopsctl dashboard [--port 8080] [--bind 127.0.0.1] [--vhost /]</c>: serves the dashboard page until stopped.</summary>
+/// <summary><c>mlopsctl dashboard [--port 8080] [--bind 127.0.0.1] [--allowed-host NAME…] [--vhost /]</c>: serves the dashboard page until stopped.</summary>
 internal static class DashboardCommand
 {
     private static readonly Option<int> Port = new("--port") { Description = "Port to listen on (0: any free port)", DefaultValueFactory = _ => 8080 };
@@ -14,13 +14,18 @@ internal static class DashboardCommand
         DefaultValueFactory = _ => "127.0.0.1",
     };
 
+    private static readonly Option<string[]> AllowedHosts = new("--allowed-host")
+    {
+        Description = "A DNS name the page may be opened by, e.g. dashboard.lan; repeat for more (loopback names always, IP addresses beyond loopback)",
+    };
+
     private static readonly Option<string> VirtualHost = new("--vhost") { Description = "RabbitMQ vhost of the services' queues", DefaultValueFactory = _ => "/" };
 
     public static Command Build(Func<Func<CtlContext, ParseResult, CancellationToken, Task<int>>, Func<ParseResult, CancellationToken, Task<int>>> run)
     {
         var command = new Command("dashboard", "Serve the dashboard: flows, failed sagas with Replay, approvals, models, triggers and queues, updated every 2 s.\n"
             + "The page talks only to this process, which calls the services with the token; the token never reaches the browser.\n"
-            + "Example: mlopsctl dashboard --port 8080") { Port, Bind, VirtualHost };
+            + "Example: mlopsctl dashboard --port 8080") { Port, Bind, AllowedHosts, VirtualHost };
         command.SetAction(run(RunAsync));
         return command;
     }
@@ -33,6 +38,12 @@ internal static class DashboardCommand
         var bindText = parsed.GetValue(Bind) ?? "127.0.0.1";
         if (!IPAddress.TryParse(bindText, out var bind))
             throw new CtlException(CtlExit.BadUsage, $"--bind {bindText}: give an IP address, e.g. 127.0.0.1 or 0.0.0.0.");
+        var allowedHosts = parsed.GetValue(AllowedHosts) ?? [];
+        foreach (var name in allowedHosts)
+        {
+            if (Uri.CheckHostName(name) != UriHostNameType.Dns)
+                throw new CtlException(CtlExit.BadUsage, $"--allowed-host {name}: give a DNS name such as dashboard.lan (IP addresses need no flag).");
+        }
         var vhost = parsed.GetValue(VirtualHost) ?? "/";
         if (vhost.Length is 0 or > 255 || vhost.Any(char.IsControl))
             throw new CtlException(CtlExit.BadUsage, $"--vhost: a vhost name is 1 to 255 characters without control characters.");
@@ -40,7 +51,7 @@ internal static class DashboardCommand
         // Both checked now, so a missing URL or token stops the command before anything listens.
         var services = context.Clients();
         using var overview = new DashboardOverview(services, context.Settings.Management, vhost);
-        await using var host = DashboardHost.Create(bind, port, overview);
+        await using var host = DashboardHost.Create(bind, port, allowedHosts, overview);
         try
         {
             await host.StartAsync(cancellationToken);

@@ -26,7 +26,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         }
     }
 
-    public static DashboardHost Create(IPAddress bind, int port, DashboardOverview overview)
+    public static DashboardHost Create(IPAddress bind, int port, IReadOnlyCollection<string> allowedHosts, DashboardOverview overview)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(bind, port));
@@ -34,7 +34,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is reported by the command itself
         builder.Services.AddSingleton(overview);
-        builder.Services.AddSingleton(new DashboardRequestGuard(IPAddress.IsLoopback(bind)));
+        builder.Services.AddSingleton(new DashboardRequestGuard(IPAddress.IsLoopback(bind), allowedHosts));
         var app = builder.Build();
         app.Use((context, next) => context.RequestServices.GetRequiredService<DashboardRequestGuard>().InvokeAsync(context, next));
         app.MapDashboardEndpoints();

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 
 namespace Mlops.Ctl.Dashboard;
@@ -5,10 +6,12 @@ namespace Mlops.Ctl.Dashboard;
 /// <summary>
 /// Keeps other web pages from using the dashboard's token: every answer forbids framing and foreign scripts; a POST must
 /// carry <see cref="ActionHeader"/> (which a foreign page cannot send without a CORS preflight that is never granted) and,
-/// when the browser names an origin, come from this dashboard's own. Bound to loopback, only loopback host names are
-/// served, so a DNS name pointed at 127.0.0.1 by another site is refused.
+/// when the browser names an origin, come from this dashboard's own. Only host names it knows are served: loopback names,
+/// the operator's <c>--allowed-host</c> names, and IP addresses when it listens beyond loopback. A DNS name that another
+/// site points at the dashboard's address (DNS rebinding) makes that site's page same-origin, header and all, so the Host
+/// check is what refuses it; an IP address cannot be such a name.
 /// </summary>
-internal sealed class DashboardRequestGuard(bool loopbackOnly)
+internal sealed class DashboardRequestGuard(bool loopbackOnly, IReadOnlyCollection<string> allowedHosts)
 {
     /// <summary>The header the page sends with every action.</summary>
     public const string ActionHeader = "X-Mlops-Dashboard";
@@ -23,9 +26,12 @@ internal sealed class DashboardRequestGuard(bool loopbackOnly)
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
 
-        if (loopbackOnly && !LoopbackHosts.Contains(context.Request.Host.Host, StringComparer.OrdinalIgnoreCase))
+        var host = context.Request.Host.Host;
+        if (!Serves(host))
         {
-            await Refuse(context, StatusCodes.Status421MisdirectedRequest, $"This dashboard answers only to loopback names, not '{context.Request.Host.Host}'.");
+            var names = loopbackOnly ? "loopback names" : "loopback names and IP addresses";
+            await Refuse(context, StatusCodes.Status421MisdirectedRequest,
+                $"This dashboard answers only to {names} and the names given with --allowed-host, not '{host}'.");
             return;
         }
         if (HttpMethods.IsPost(context.Request.Method))
@@ -44,6 +50,11 @@ internal sealed class DashboardRequestGuard(bool loopbackOnly)
         }
         await next();
     }
+
+    private bool Serves(string host) =>
+        LoopbackHosts.Contains(host, StringComparer.OrdinalIgnoreCase)
+        || allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase)
+        || (!loopbackOnly && IPAddress.TryParse(host.Trim('[', ']'), out _));
 
     private static Task Refuse(HttpContext context, int status, string message)
     {
