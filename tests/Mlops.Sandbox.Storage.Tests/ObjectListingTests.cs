@@ -6,7 +6,8 @@ namespace Mlops.Sandbox.Storage.Tests;
 
 /// <summary>
 /// Listing a prefix through the s3 stand-in finds exactly the objects under it, as the product lists a run's artifacts to
-/// find <c>MLmodel</c>: with the Minio SDK (ListObjectsV2 and V1, both asking for <c>encoding-type=url</c>) and s3cmd.
+/// find <c>MLmodel</c>: with the Minio SDK (ListObjectsV2 and V1, both asking for <c>encoding-type=url</c>) and s3cmd,
+/// also while other clients write and remove objects in the same folders (MinIO lists what exists, never a 500).
 /// </summary>
 public sealed class ObjectListingTests(StorageSandbox sandbox) : IClassFixture<StorageSandbox>
 {
@@ -83,6 +84,60 @@ public sealed class ObjectListingTests(StorageSandbox sandbox) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("<Code>InvalidArgument</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_list_what_exists_while_other_clients_write_and_remove_objects_beside_it()
+    {
+        var (bucket, prefix) = await ArtifactsAsync();
+        using var minio = sandbox.MinioClient();
+        using var done = new CancellationTokenSource();
+
+        // Writers put and remove objects next to the listed ones, as a crowd of training pods and their cleanups do.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !done.IsCancellationRequested; i++)
+            {
+                var key = $"{prefix}churn-{w}/{i}";
+                var bytes = Encoding.UTF8.GetBytes(key);
+                using var stream = new MemoryStream(bytes);
+                await minio.PutObjectAsync(new PutObjectArgs().WithBucket(bucket).WithObject(key).WithStreamData(stream).WithObjectSize(bytes.Length));
+                await minio.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(bucket).WithObject(key));
+            }
+        })).ToList();
+        try
+        {
+            for (var listing = 0; listing < 300; listing++)
+            {
+                var keys = await KeysAsync(minio, new ListObjectsArgs().WithBucket(bucket).WithPrefix(prefix).WithRecursive(true));
+                Assert.Equal(UnderPrefix.Select(k => prefix + k), keys.Where(k => !k.Contains("/churn-", StringComparison.Ordinal)));
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+    }
+
+    [Fact]
+    public async Task Should_list_every_object_of_a_bucket_holding_more_than_one_page_of_keys()
+    {
+        // S3 answers at most 1000 keys a page and hands out a continuation token for the next one; a scan of a busy
+        // artifact bucket (the secret scan, a cleanup) always meets that.
+        using var minio = sandbox.MinioClient();
+        var bucket = $"p-{Guid.NewGuid():N}"[..20];
+        await minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(bucket));
+        var written = Enumerable.Range(0, 1234).Select(i => $"runs/{i:D5}/MLmodel").ToList();
+        await Parallel.ForEachAsync(written, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, cancellationToken) =>
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(key));
+            await minio.PutObjectAsync(new PutObjectArgs().WithBucket(bucket).WithObject(key).WithStreamData(stream).WithObjectSize(stream.Length), cancellationToken);
+        });
+
+        var listed = await KeysAsync(minio, new ListObjectsArgs().WithBucket(bucket).WithRecursive(true));
+
+        Assert.Equal(written, listed);
     }
 
     // A bucket holding a run's artifacts, plus neighbours that share the start of the prefix but are not under it.

@@ -25,7 +25,9 @@ public sealed class S3rverProcess : IAsyncDisposable
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "s3rver")))
             throw new InvalidOperationException($"s3rver is not installed in {folder}: run `npm ci` there (./test.sh does).");
         var temporaryData = string.IsNullOrEmpty(options.DataDirectory) ? Directory.CreateTempSubdirectory("s3rver-").FullName : null;
-        var start = new ProcessStartInfo(options.Node, "start.js")
+        // s3rver's ListObjectsV2 continuation tokens (listings past 1000 keys) are DES-encrypted, a cipher OpenSSL 3
+        // serves only from its legacy provider: without it every second page answers 500.
+        var start = new ProcessStartInfo(options.Node, ["--openssl-legacy-provider", "start.js"])
         {
             WorkingDirectory = folder,
             RedirectStandardInput = true,

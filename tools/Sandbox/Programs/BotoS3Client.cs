@@ -99,7 +99,7 @@ public sealed class BotoS3Client
     /// <summary>Attempts botocore makes in its default (legacy) retry mode, the first included.</summary>
     public const int MaxAttempts = 5;
 
-    // botocore's legacy mode retries throttling (429, SlowDown), 500, 502, 503, 504 and connection errors, sleeping a
+    // botocore's legacy mode retries throttling (429, SlowDown), 500, 502, 503, 504, connection errors and read timeouts, sleeping a
     // random share of 2^(attempt - 1) seconds between attempts; what is still failing after the last one is raised.
     private async Task<(HttpStatusCode Status, byte[] Body, System.Net.Http.Headers.HttpResponseHeaders Headers)> SendAsync(
         HttpMethod method, string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> query,
@@ -124,9 +124,11 @@ public sealed class BotoS3Client
         var canonicalQuery = SigV4.CanonicalQuery(query);
         var basePath = _endpoint.AbsolutePath.TrimEnd('/');
         var url = new Uri($"{_endpoint.Scheme}://{_endpoint.Authority}{basePath}{SigV4.UriEncode(path, keepSlash: true)}{(canonicalQuery.Length > 0 ? "?" + canonicalQuery : "")}");
+        // A name that does not resolve and a Service without ready endpoints are both EndpointConnectionError, which
+        // botocore retries like any connection error (a MinIO pod that is briefly not ready is waited out).
         var route = _cluster.Resolve(url, _podNamespace);
         if (!route.Reached)
-            throw ProgramExitException.Python(PythonErrors.EndpointConnection(url), "botocore/httpsession.py", "send");
+            return (default, ProgramExitException.Python(PythonErrors.EndpointConnection(url), "botocore/httpsession.py", "send"), true);
         var target = route.Rewrite(url);
 
         using var request = new HttpRequestMessage(method, target);
@@ -163,6 +165,11 @@ public sealed class BotoS3Client
         catch (HttpRequestException)
         {
             return (default, ProgramExitException.Python(PythonErrors.EndpointConnection(url), "botocore/httpsession.py", "send"), true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No answer within the cluster client's timeout (botocore's own read_timeout is 60 s): retried as botocore does.
+            return (default, ProgramExitException.Python($"botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: \"{url}\"", "botocore/httpsession.py", "send"), true);
         }
         using (response)
         {

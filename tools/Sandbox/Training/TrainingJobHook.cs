@@ -19,8 +19,6 @@ namespace Mlops.Sandbox.Training;
 /// </summary>
 public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time = null) : IJobCompletionHook
 {
-    private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(20);
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<JobVerdict?> OnJobFinishingAsync(JobCompletion job, CancellationToken cancellationToken)
@@ -52,9 +50,7 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
                 throw new ProgramExitException("RuntimeError: training failed: the job asked to fail (--sandbox-fail)", 1,
                     ["Traceback (most recent call last):", "  File \"/app/train.py\", line 88, in <module>", "    train(args)"]);
 
-            using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            uploadDeadline.CancelAfter(UploadTimeout);
-            var source = await LogModelAsync(tracking, log, request, run, podNamespace, uploadDeadline.Token, cancellationToken);
+            var source = await LogModelAsync(tracking, log, request, run, podNamespace, cancellationToken);
             if (request.RegisteredModelName is { } modelName)
                 await RegisterAsync(tracking, log, request, modelName, source, runId, cancellationToken);
             await tracking.PostAsync("runs/update", new { run_id = runId, status = "FINISHED", end_time = Now() }, cancellationToken);
@@ -146,7 +142,7 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
 
     // MLflow 2: artifacts under the run's artifact URI at model/; MLflow 3: a logged model with its own location.
     private async Task<string> LogModelAsync(MlflowTrackingClient tracking, IContainerLog log, TrainingRequest request, JsonObject run, string podNamespace,
-        CancellationToken uploadToken, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var runId = run["info"]!["run_id"]!.GetValue<string>();
         string location, source;
@@ -172,22 +168,16 @@ public sealed class TrainingJobHook(ClusterAddresses cluster, TimeProvider? time
         if (!location.StartsWith("s3://", StringComparison.Ordinal))
             throw new ProgramExitException($"mlflow.exceptions.MlflowException: The sandbox's training stores artifacts on S3 only; the artifact location is {location}");
         var (bucket, prefix) = (location["s3://".Length..].Split('/', 2)[0], location["s3://".Length..].Split('/', 2).ElementAtOrDefault(1)?.Trim('/') ?? "");
+        // An upload that gets no answer ends with botocore's ReadTimeoutError after its attempts (BotoS3Client), never hangs.
         var s3 = BotoS3Client.From(request.Env, cluster, podNamespace, _time);
-        try
+        foreach (var (name, content) in ModelFiles(request, runId, modelId))
         {
-            foreach (var (name, content) in ModelFiles(request, runId, modelId))
-            {
-                var key = prefix.Length == 0 ? name : $"{prefix}/{name}";
-                var bytes = Encoding.UTF8.GetBytes(content);
-                if (name == "MLmodel" && request.MultipartMlmodel)
-                    await s3.PutInPartsAsync(bucket, key, bytes, 1, "application/octet-stream", uploadToken);
-                else
-                    await s3.PutAsync(bucket, key, bytes, name.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream", uploadToken);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ProgramExitException($"botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: no answer within {UploadTimeout.TotalSeconds:0} s");
+            var key = prefix.Length == 0 ? name : $"{prefix}/{name}";
+            var bytes = Encoding.UTF8.GetBytes(content);
+            if (name == "MLmodel" && request.MultipartMlmodel)
+                await s3.PutInPartsAsync(bucket, key, bytes, 1, "application/octet-stream", cancellationToken);
+            else
+                await s3.PutAsync(bucket, key, bytes, name.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream", cancellationToken);
         }
         if (modelId is not null)
             await tracking.PatchAsync($"logged-models/{modelId}", new { model_id = modelId, status = "LOGGED_MODEL_READY" }, cancellationToken);

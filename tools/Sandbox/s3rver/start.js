@@ -1,14 +1,47 @@
 'use strict';
 // Starts s3rver on a loopback port for the sandbox's MinIO stand-in and prints "s3rver http://127.0.0.1:PORT".
 // The stand-in's proxy verifies every signature itself and forwards requests signed with s3rver's own key, so s3rver
-// only stores. One correction is made here: an object completed from parts gets S3's multipart ETag
+// only stores. Three corrections are made here. First, an object completed from parts gets S3's multipart ETag
 // ("<md5 of the parts' binary md5s>-<number of parts>") instead of the md5 of its content, in the answer to
 // CompleteMultipartUpload, in HEAD and GET and in listings, as S3 and MinIO give it.
 // Settings (environment): S3RVER_DIRECTORY (required), S3RVER_PORT (0 = free port).
+// Run it as `node --openssl-legacy-provider start.js`: s3rver encrypts ListObjectsV2 continuation tokens with DES, which
+// OpenSSL 3 keeps in its legacy provider, so without the flag every listing past 1000 keys answers 500.
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+
+// The second correction: a listing walks the bucket's folder while other requests write and remove files in it
+// (multipart parts, objects deleted or overwritten). s3rver's walk stats each name it read and answers 500 when one
+// has gone in between; MinIO lists what exists. Set before s3rver is loaded, which takes walk from its utils then.
+const utils = require('s3rver/lib/utils');
+utils.walk = function* walkWhatExists(dir, recurseFilter) {
+  let names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    if (err.code === 'ENOENT') return;
+    throw err;
+  }
+  for (const name of names) {
+    const filePath = path.posix.join(dir, name);
+    let stats;
+    try {
+      stats = fs.statSync(filePath);
+    } catch (err) {
+      if (err.code === 'ENOENT') continue;
+      throw err;
+    }
+    if (!stats.isDirectory()) {
+      yield filePath;
+    } else if (!recurseFilter || recurseFilter(filePath)) {
+      yield* walkWhatExists(filePath, recurseFilter);
+    }
+  }
+};
+
 const S3rver = require('s3rver');
+const S3Object = require('s3rver/lib/models/object');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
 
 const directory = process.env.S3RVER_DIRECTORY;
@@ -29,6 +62,23 @@ FilesystemStore.prototype.putObjectMultipart = async function putObjectMultipart
   fs.writeFileSync(this.getResourcePath(bucket, key, 'object.md5'), etag);
   return { ...result, md5: etag };
 };
+
+// The third: s3rver rewrites an object's metadata files in place, so a listing or HEAD that reads one while a PUT writes
+// it can meet an empty file and answer 500. Written beside and renamed over, a reader sees the old file or the new one.
+FilesystemStore.prototype.putMetadata = async function putMetadataAtomically(bucket, key, metadata, md5) {
+  const json = {};
+  for (const [name, value] of Object.entries(metadata)) {
+    if (S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-')) json[name] = value;
+  }
+  if (md5) await writeAtomically(this.getResourcePath(bucket, key, 'object.md5'), md5);
+  await writeAtomically(this.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(json, null, 2));
+};
+
+async function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  await fs.promises.writeFile(temporary, content);
+  await fs.promises.rename(temporary, file);
+}
 
 const server = new S3rver({
   address: '127.0.0.1',
