@@ -33,16 +33,24 @@ public sealed class ChaosRun : IAsyncDisposable
     public static async Task<ChaosRun> StartAsync(string scenario, ChartRunOptions? options = null)
     {
         options ??= new ChartRunOptions();
-        // Spec times (probe periods and timeouts, progress deadlines, back-offs) at a tenth, not the sandbox's hundredth:
-        // a 10 ms probe timeout fails whenever this small machine is busy, which a chaos run makes it, and the kubelet
-        // then kills healthy model servers.
-        var sandbox = With(options.SandboxSettings, new() { ["Sandbox:Kubernetes:TimeScale"] = "0.1" });
+        // Spec times (probes, progress and active deadlines) in real seconds, as a cluster keeps them, not at the
+        // sandbox's hundredth: a chaos run loads this small machine heavily. At a tenth, MinIO's readiness probe (1 s
+        // timeout, every 5 s, 3 failures) gave up after 1.5 s of slow answers and the in-cluster MinIO dropped out of
+        // its Service, and a model server's 900 s progress deadline became 90 s, less than the crowd of 200 rollouts
+        // takes: the machine's trouble, not the product's. Only the kubelet's and job controller's back-offs stay short.
+        var sandbox = With(options.SandboxSettings, new()
+        {
+            ["Sandbox:Kubernetes:TimeScale"] = "1",
+            ["Sandbox:Kubernetes:BackoffTimeScale"] = "0.1",
+        });
         // Every flow's rollout starts at about the same moment, so the last waits for the machine as long as all others
         // take: deadlines for a crowd, not for one model server.
         var services = With(options.ServiceSettings, new()
         {
             ["ModelPromoter:Serving:RolloutDeadline"] = "00:10:00",
             ["ModelPromoter:Serving:StartupTimeout"] = "00:10:00",
+            // The soak's 200 model servers share the sandbox's one node (8 CPUs): 10m each leaves room for all of them.
+            ["ModelPromoter:Policies:Default:Resources:CpuRequest"] = "10m",
         });
         var chart = await ChartRun.StartAsync(scenario, options with { SandboxSettings = sandbox, ServiceSettings = services });
         try

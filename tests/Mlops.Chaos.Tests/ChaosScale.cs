@@ -1,7 +1,7 @@
 namespace Mlops.Chaos.Tests;
 
 /// <summary>
-/// How much chaos a run has: the short version on every <c>./test.sh</c>, the full one with <c>./test.sh --soak</c>
+/// How much chaos a run has: the short version in <c>./test.sh --full</c> (CI), the full one with <c>./test.sh --soak</c>
 /// (which sets <c>MLOPS_SOAK=1</c>).
 /// </summary>
 public sealed record ChaosScale(int Flows, int KillsPerService, TimeSpan MlflowOutage)

@@ -48,10 +48,23 @@ public static class ChaosVerdict
         if (!republishing)
             problems.AddRange(republished);
         problems.AddRange(ChaosAudit.DuplicateObjects(run.Chart));
-        problems.AddRange(await ChaosAudit.DuplicateVersionsAsync(run.Chart, run.Flows));
-        problems.AddRange(await ChaosAudit.LeftInErrorQueuesAsync(run.Chart));
+        problems.AddRange(await Checked("the registry's versions", () => ChaosAudit.DuplicateVersionsAsync(run.Chart, run.Flows)));
+        problems.AddRange(await Checked("the error queues", () => ChaosAudit.LeftInErrorQueuesAsync(run.Chart)));
         problems.AddRange(restless);
-        problems.AddRange(await SecretScan.FindAsync(run.Chart));
+        problems.AddRange(await Checked("the secret scan", () => SecretScan.FindAsync(run.Chart)));
         Assert.True(problems.Count == 0, $"{line}\n" + string.Join("\n", problems.Take(60)) + (lost.Count > 0 ? $"\n{await run.Chart.StateAsync()}\n{run.Chart.Output()}" : ""));
+    }
+
+    // A check that cannot be made is a problem of its own, reported with the others rather than instead of them.
+    private static async Task<IReadOnlyList<string>> Checked(string what, Func<Task<IReadOnlyList<string>>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (Exception ex)
+        {
+            return [$"{what} could not be checked: {ex.GetType().Name}: {ex.Message}"];
+        }
     }
 }
