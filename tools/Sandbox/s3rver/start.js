@@ -16,22 +16,12 @@ const path = require('path');
 // has gone in between; MinIO lists what exists. Set before s3rver is loaded, which takes walk from its utils then.
 const utils = require('s3rver/lib/utils');
 utils.walk = function* walkWhatExists(dir, recurseFilter) {
-  let names;
-  try {
-    names = fs.readdirSync(dir);
-  } catch (err) {
-    if (err.code === 'ENOENT') return;
-    throw err;
-  }
+  const names = unlessGone(() => fs.readdirSync(dir));
+  if (!names) return;
   for (const name of names) {
     const filePath = path.posix.join(dir, name);
-    let stats;
-    try {
-      stats = fs.statSync(filePath);
-    } catch (err) {
-      if (err.code === 'ENOENT') continue;
-      throw err;
-    }
+    const stats = unlessGone(() => fs.statSync(filePath));
+    if (!stats) continue;
     if (!stats.isDirectory()) {
       yield filePath;
     } else if (!recurseFilter || recurseFilter(filePath)) {
@@ -39,6 +29,16 @@ utils.walk = function* walkWhatExists(dir, recurseFilter) {
     }
   }
 };
+
+// What read answers, or undefined when the name it reads was removed meanwhile.
+function unlessGone(read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
 
 const S3rver = require('s3rver');
 const S3Object = require('s3rver/lib/models/object');
