@@ -1,7 +1,7 @@
 'use strict';
 // Starts s3rver on a loopback port for the sandbox's MinIO stand-in and prints "s3rver http://127.0.0.1:PORT".
 // The stand-in's proxy verifies every signature itself and forwards requests signed with s3rver's own key, so s3rver
-// only stores. Three corrections are made here. First, an object completed from parts gets S3's multipart ETag
+// only stores. Four corrections are made here. First, an object completed from parts gets S3's multipart ETag
 // ("<md5 of the parts' binary md5s>-<number of parts>") instead of the md5 of its content, in the answer to
 // CompleteMultipartUpload, in HEAD and GET and in listings, as S3 and MinIO give it.
 // Settings (environment): S3RVER_DIRECTORY (required), S3RVER_PORT (0 = free port).
@@ -10,6 +10,8 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const { Readable, Transform } = require('stream');
+const { pipeline } = require('stream/promises');
 
 // The second correction: a listing walks the bucket's folder while other requests write and remove files in it
 // (multipart parts, objects deleted or overwritten). s3rver's walk stats each name it read and answers 500 when one
@@ -59,7 +61,8 @@ FilesystemStore.prototype.putObjectMultipart = async function putObjectMultipart
   const digests = numbers.map(n => Buffer.from(fs.readFileSync(path.join(uploadDir, `${n}.md5`)).toString(), 'hex'));
   const result = await completeFromParts.call(this, bucket, uploadId, parts);
   const etag = `${crypto.createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${numbers.length}`;
-  fs.writeFileSync(this.getResourcePath(bucket, key, 'object.md5'), etag);
+  const objectPath = this.getResourcePath(bucket, key, 'object');
+  await inTurn(objectPath, () => writeAtomically(`${objectPath}.md5`, etag));
   return { ...result, md5: etag };
 };
 
@@ -74,10 +77,74 @@ FilesystemStore.prototype.putMetadata = async function putMetadataAtomically(buc
   await writeAtomically(this.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(json, null, 2));
 };
 
+// The fourth: s3rver's putObject answers once the body has passed its hashing stage (a body held in memory: at once),
+// before the file holds it, and writes over the object's file in place; its getObject reads the metadata and opens the
+// file one after the other. A GET soon after the PUT's answer, or during a second PUT of the key (a client retrying after
+// its timeout), then reads an empty, partial or mixed object. S3 and MinIO replace an object whole, once its body has
+// arrived. Here the body is written beside and awaited to its end; renaming it over the object with its metadata, and
+// opening the object for a GET, take turns per key, so a GET answers one version's body, length and ETag together, and
+// a body cut off leaves the old object in place.
+FilesystemStore.prototype.putObject = async function putObjectWhole(object) {
+  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+  const md5Context = crypto.createHash('md5');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk, encoding, callback) {
+      md5Context.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+  const temporary = beside(objectPath);
+  try {
+    await pipeline(content, hashing, fs.createWriteStream(temporary));
+  } catch (err) {
+    await fs.promises.rm(temporary, { force: true });
+    throw err;
+  }
+  const md5 = md5Context.digest('hex');
+  await inTurn(objectPath, async () => {
+    await fs.promises.rename(temporary, objectPath);
+    await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+  });
+  return { size, md5 };
+};
+
+const getObjectAtOnce = FilesystemStore.prototype.getObject;
+FilesystemStore.prototype.getObject = function getObjectInTurn(bucket, key, options) {
+  // s3rver's getObject answers once the file is open: a rename after that leaves the open file as it was.
+  return inTurn(this.getResourcePath(bucket, key, 'object'), () => getObjectAtOnce.call(this, bucket, key, options));
+};
+
+// What work answers, run after the work already waiting for the same key (node runs one request's code at a time, so a
+// promise chain per key is the lock).
+const turns = new Map();
+async function inTurn(key, work) {
+  const before = turns.get(key) || Promise.resolve();
+  let release;
+  const released = new Promise(resolve => (release = resolve));
+  const mine = before.then(() => released);
+  turns.set(key, mine);
+  await before;
+  try {
+    return await work();
+  } finally {
+    release();
+    if (turns.get(key) === mine) turns.delete(key);
+  }
+}
+
+// Writes file whole: to a name beside it (listings take only names ending in "._S3rver_object"), renamed over it.
 async function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  const temporary = beside(file);
   await fs.promises.writeFile(temporary, content);
   await fs.promises.rename(temporary, file);
+}
+
+function beside(file) {
+  return `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
 }
 
 const server = new S3rver({
