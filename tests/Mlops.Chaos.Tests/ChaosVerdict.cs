@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Mlops.Testing;
 using Xunit.Abstractions;
 
@@ -16,6 +17,8 @@ public static class ChaosVerdict
     {
         // The audit reads the sandbox as the services left it: no fault of the scenario may answer the suite itself.
         run.Chart.Sandbox.Faults.ClearAll();
+        var took = new List<string>();
+        var clock = Stopwatch.StartNew();
         // A flow served just before a kill may still have its last messages in flight: wait (a while) until the sagas rest.
         IReadOnlyList<string> restless = await ChaosAudit.NotAtRestAsync(run.Chart, run.Flows);
         if (lost.Count == 0)
@@ -30,8 +33,11 @@ public static class ChaosVerdict
                 // Reported below with the rest.
             }
         }
+        took.Add($"at rest {clock.Elapsed.TotalSeconds:F1} s");
         var twice = ChaosAudit.ServedTwice(run.Observer.Events);
+        clock.Restart();
         var line = await ChaosReport.WriteAsync(scenario, run, kills, twice.Count, lost);
+        took.Add($"report {clock.Elapsed.TotalSeconds:F1} s");
         output.WriteLine(line);
         foreach (var kill in kills)
             output.WriteLine($"  killed {kill.Service}[{kill.Replica}] at {kill.Progress:P0}, ready again in {kill.BackToReady.TotalSeconds:F1} s");
@@ -48,16 +54,19 @@ public static class ChaosVerdict
         if (!republishing)
             problems.AddRange(republished);
         problems.AddRange(ChaosAudit.DuplicateObjects(run.Chart));
-        problems.AddRange(await Checked("the registry's versions", () => ChaosAudit.DuplicateVersionsAsync(run.Chart, run.Flows)));
-        problems.AddRange(await Checked("the error queues", () => ChaosAudit.LeftInErrorQueuesAsync(run.Chart)));
+        problems.AddRange(await Checked("the registry's versions", () => ChaosAudit.DuplicateVersionsAsync(run.Chart, run.Flows), took));
+        problems.AddRange(await Checked("the error queues", () => ChaosAudit.LeftInErrorQueuesAsync(run.Chart), took));
         problems.AddRange(restless);
-        problems.AddRange(await Checked("the secret scan", () => SecretScan.FindAsync(run.Chart)));
+        problems.AddRange(await Checked("the secret scan", () => SecretScan.FindAsync(run.Chart), took));
+        output.WriteLine("the audit took: " + string.Join(", ", took));
         Assert.True(problems.Count == 0, $"{line}\n" + string.Join("\n", problems.Take(60)) + (lost.Count > 0 ? $"\n{await run.Chart.StateAsync()}\n{run.Chart.Output()}" : ""));
     }
 
     // A check that cannot be made is a problem of its own, reported with the others rather than instead of them.
-    private static async Task<IReadOnlyList<string>> Checked(string what, Func<Task<IReadOnlyList<string>>> check)
+    // Each check's time goes into the output, so that a slow verdict says which check to make cheaper.
+    private static async Task<IReadOnlyList<string>> Checked(string what, Func<Task<IReadOnlyList<string>>> check, List<string> took)
     {
+        var clock = Stopwatch.StartNew();
         try
         {
             return await check();
@@ -65,6 +74,10 @@ public static class ChaosVerdict
         catch (Exception ex)
         {
             return [$"{what} could not be checked: {ex.GetType().Name}: {ex.Message}"];
+        }
+        finally
+        {
+            took.Add($"{what} {clock.Elapsed.TotalSeconds:F1} s");
         }
     }
 }
