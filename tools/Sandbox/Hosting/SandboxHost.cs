@@ -94,6 +94,9 @@ public sealed class SandboxHost : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        // The builder also reads the hosting process's appsettings.json: in a test, a service's, copied beside the tests,
+        // whose Information level logged every request the s3 proxy forwarded. The sandbox keeps its own level.
+        builder.Logging.Services.Configure<LoggerFilterOptions>(filters => filters.Rules.Clear());
         var port = Context.SectionOf(standIn.Name).GetValue<int?>("Port") ?? 0;
         var securePort = Context.SectionOf(standIn.Name).GetValue<int?>("SecurePort") ?? 0;
         builder.WebHost.ConfigureKestrel(kestrel =>
