@@ -15,7 +15,6 @@ internal sealed class SagaStoreInitializer(DurableSagaStore store, ILogger<SagaS
 
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retrying;
-    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,19 +35,21 @@ internal sealed class SagaStoreInitializer(DurableSagaStore store, ILogger<SagaS
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Some hosts (MassTransit's test harness) stop hosted services after disposing them.
-        if (_disposed)
+        // Some hosts stop hosted services after disposing them, or while they dispose them (MassTransit's test harness, a
+        // test host torn down as it stops): the host is going away with the source, and there is nothing left to stop.
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
             return;
-        await _stopping.CancelAsync();
+        }
         if (_retrying is not null)
             await _retrying;
     }
 
-    public void Dispose()
-    {
-        _disposed = true;
-        _stopping.Dispose();
-    }
+    public void Dispose() => _stopping.Dispose();
 
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
