@@ -184,7 +184,12 @@ internal sealed class StackFileNode
     private YamlNode? Find(string key) =>
         _node.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: { } k } && k == key).Value;
 
-    private string PathOf(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+    // A blank key is quoted, so that the error still names a field (YAML allows "" and " " as keys).
+    private string PathOf(string key)
+    {
+        var name = string.IsNullOrWhiteSpace(key) ? $"\"{key}\"" : key;
+        return Path.Length == 0 ? name : $"{Path}.{name}";
+    }
 
     private static int LineOf(YamlNode node) => (int)node.Start.Line;
 
