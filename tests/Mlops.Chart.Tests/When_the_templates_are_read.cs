@@ -116,6 +116,17 @@ public sealed partial class When_the_templates_are_read
     }
 
     [Fact]
+    public void Should_let_the_dashboard_answer_to_the_service_names_its_helm_test_pod_asks()
+    {
+        // mlopsctl dashboard refuses every Host it was not told of (421), so without these its helm test pod's curl fails.
+        var dashboard = ChartFiles.Read("templates/dashboard.yaml");
+        Assert.Contains("printf \"http://%s.%s.svc.cluster.local:%v\"", Helpers, StringComparison.Ordinal);
+        Assert.Contains("(printf \"%s.%s.svc.cluster.local\" $name .Release.Namespace)", dashboard, StringComparison.Ordinal);
+        Assert.Contains("{{- $hosts = concat $hosts $v.allowedHosts }}", dashboard, StringComparison.Ordinal);
+        Assert.Contains("{{ range $hosts }}, --allowed-host, {{ . | quote }}{{ end }}]", dashboard, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_set_only_settings_the_services_read()
     {
         var keys = SettingKey().Matches(Helpers).Select(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal)).Distinct().ToList();

@@ -107,6 +107,57 @@ public sealed class KubectlTests(KubernetesSandbox sandbox) : IClassFixture<Kube
     }
 
     [Fact]
+    public async Task Apply_stores_a_disruption_budget_and_an_ingress_that_get_lists_by_short_name()
+    {
+        // The chart renders both (replicas above one; the webhook's Ingress), so its dry run must find them served.
+        var ns = await sandbox.NewNamespaceAsync();
+        var manifest = sandbox.Kubectl.WriteManifest($"""
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: model-promoter
+              namespace: {ns}
+            spec:
+              minAvailable: 1
+              selector:
+                matchLabels:
+                  app.kubernetes.io/component: model-promoter
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: model-promoter-webhooks
+              namespace: {ns}
+            spec:
+              tls:
+                - hosts: [mlops.example.lan]
+                  secretName: webhook-tls
+              rules:
+                - host: mlops.example.lan
+                  http:
+                    paths:
+                      - path: /webhooks/mlflow
+                        pathType: Exact
+                        backend:
+                          service:
+                            name: model-promoter
+                            port:
+                              name: http
+            """);
+
+        var dryRun = (await sandbox.Kubectl.RunAsync("apply", "--dry-run=server", "-f", manifest)).Succeeded();
+        var applied = (await sandbox.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
+        var listed = (await sandbox.Kubectl.RunAsync("get", "pdb,ing", "-n", ns, "-o", "name")).Succeeded();
+
+        Assert.Contains("poddisruptionbudget.policy/model-promoter created (server dry run)", dryRun.Output);
+        Assert.Contains("ingress.networking.k8s.io/model-promoter-webhooks created", applied.Output);
+        Assert.Equal(["ingress.networking.k8s.io/model-promoter-webhooks", "poddisruptionbudget.policy/model-promoter"],
+            listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var ingress = await sandbox.Client.NetworkingV1.ReadNamespacedIngressAsync("model-promoter-webhooks", ns);
+        Assert.Equal("Exact", ingress.Spec.Rules.Single().Http.Paths.Single().PathType);
+    }
+
+    [Fact]
     public async Task Rollout_status_of_an_unpullable_image_fails_with_the_progress_deadline()
     {
         var ns = await sandbox.NewNamespaceAsync();

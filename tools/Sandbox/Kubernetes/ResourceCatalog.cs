@@ -52,6 +52,10 @@ public static class ResourceCatalog
     };
     public static readonly ResourceType Jobs = new("batch", "v1", "jobs", "Job", true, [], true, true, false) { Categories = InAllCategory };
 
+    // Stored and served, with nothing acting on them: no evictions here to budget, and no ingress controller.
+    public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, ["pdb"], true, true, false);
+    public static readonly ResourceType Ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress", true, ["ing"], true, true, false);
+
     public static readonly ResourceType Roles = new(Rbac, "v1", "roles", "Role", true, [], false, false, false);
     public static readonly ResourceType ClusterRoles = new(Rbac, "v1", "clusterroles", "ClusterRole", false, [], false, false, false);
     public static readonly ResourceType RoleBindings = new(Rbac, "v1", "rolebindings", "RoleBinding", true, [], false, false, false);
@@ -87,7 +91,7 @@ public static class ResourceCatalog
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Nodes, Secrets, ConfigMaps, Services, PersistentVolumeClaims, Pods, ServiceAccounts, Events,
-        Deployments, ReplicaSets, Jobs,
+        Deployments, ReplicaSets, Jobs, PodDisruptionBudgets, Ingresses,
         SelfSubjectReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,
         Roles, ClusterRoles, RoleBindings, ClusterRoleBindings,
         SealedSecrets, Workflows,
