@@ -14,6 +14,12 @@ public sealed class RegistryAliasStateMachine : MassTransitStateMachine<Registry
     /// <summary>How long a settled write of our own is still recognised when seen late (the reconciliation runs every few minutes).</summary>
     public static readonly TimeSpan OwnWriteMemory = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long after it settled a write of our own can still be missing from a reconciliation's read of the registry
+    /// (the read happens before the observation is published; replicas' clocks differ a little).
+    /// </summary>
+    public static readonly TimeSpan SupersededAfter = TimeSpan.FromMinutes(1);
+
     /// <summary>How many pending writes of our own are kept per alias.</summary>
     public const int MaxOwnWrites = 20;
 
@@ -99,10 +105,18 @@ public sealed class RegistryAliasStateMachine : MassTransitStateMachine<Registry
             write.SettledAt = settled.OccurredAt;
     }
 
+    // The reconciliation reads where the alias points now: a write of ours that settled well before and points elsewhere was
+    // moved past (two rollouts within one interval, a lost webhook) and will never be seen; kept, it would hide a person
+    // moving the alias back to that version. A webhook may arrive late, so it says nothing about what is current.
+    private static bool IsSupersededBy(RegistryAliasWrite write, DateTimeOffset settledAt, RegistryAliasObserved observed) =>
+        observed.Source == PromotionTriggers.Reconciliation && observed.Version != write.Version
+        && observed.OccurredAt - settledAt > SupersededAfter;
+
     /// <summary>Records the observation (the condition runs once per message); true when it is a person's choice to serve.</summary>
     private static bool RecordIsChoice(RegistryAliasState saga, RegistryAliasObserved observed)
     {
-        saga.OwnWrites.RemoveAll(w => w.SettledAt is { } settledAt && observed.OccurredAt - settledAt > OwnWriteMemory);
+        saga.OwnWrites.RemoveAll(w => w.SettledAt is { } settledAt
+            && (observed.OccurredAt - settledAt > OwnWriteMemory || IsSupersededBy(w, settledAt, observed)));
         if (observed.Version == saga.LastSeenVersion)
             return false;
         saga.LastSeenVersion = observed.Version;
