@@ -2,7 +2,7 @@ namespace Mlops.Contracts;
 
 /// <summary>
 /// MinIO's AMQP notification target (its <c>MINIO_NOTIFY_AMQP_*_&lt;Id&gt;</c> server settings) that the buckets are
-/// subscribed to and the ModelPromoter binds to. The defaults are the product's: DESIGN.md names them.
+/// subscribed to and the ModelPromoter binds to. The defaults are the product's (docs/topology.md).
 /// </summary>
 public sealed record MinioTargetSpec
 {

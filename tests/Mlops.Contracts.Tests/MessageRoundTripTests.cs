@@ -8,7 +8,7 @@ namespace Mlops.Contracts.Tests;
 
 public sealed class MessageRoundTripTests
 {
-    /// <summary>Every command and event DESIGN.md names; the brief's three names must stay exactly so.</summary>
+    /// <summary>Every command and event the services exchange; a rename breaks every deployed service that binds to it by name.</summary>
     public static readonly string[] DesignedMessages =
     [
         "ProvisionStack", "StartTraining", "PromoteModel", "ApprovePromotion", "RollbackModel", "RetireModel", "ReplaySaga", "CancelSaga", "GetStackStatus",

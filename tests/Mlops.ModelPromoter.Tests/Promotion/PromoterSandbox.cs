@@ -10,7 +10,7 @@ namespace Mlops.ModelPromoter.Tests.Promotion;
 
 /// <summary>
 /// The in-process sandbox with fast timings, its MinIO publishing bucket events to a throwaway vhost of the real broker
-/// through target <c>MLOPS</c> (exchange <c>mlops-minio-events</c>, fanout, durable, delivery mode 2: DESIGN.md's), MLflow
+/// through target <c>MLOPS</c> (exchange <c>mlops-minio-events</c>, fanout, durable, delivery mode 2: the product's defaults), MLflow
 /// allowed to call webhooks on loopback http, and the artifact bucket <c>mlflow</c>. Shared by the tests of a collection.
 /// </summary>
 public class PromoterSandbox : IAsyncLifetime

@@ -15,7 +15,7 @@ using Xunit.Abstractions;
 namespace Mlops.ServiceDefaults.Tests.Broker;
 
 /// <summary>
-/// The sandbox's MinIO with its AMQP target <c>MLOPS</c> (with a <c>QUEUE_DIR</c>, as DESIGN.md configures it) and the real
+/// The sandbox's MinIO with its AMQP target <c>MLOPS</c> (with a <c>QUEUE_DIR</c>, as the product configures it) and the real
 /// ModelPromoter process, both on a RabbitMQ node of the test's own, which is stopped cleanly while models are logged: MinIO
 /// keeps the events of the objects written during the outage in its queue directory and sends them once the broker is back,
 /// each once; the promoter, never restarted, is unready during the outage and hands every logged model to its run's saga

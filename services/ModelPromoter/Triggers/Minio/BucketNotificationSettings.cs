@@ -2,8 +2,8 @@ namespace Mlops.ModelPromoter.Triggers.Minio;
 
 /// <summary>
 /// The <c>ModelPromoter:Minio</c> section: the RabbitMQ exchange MinIO publishes bucket events to, declared exactly as MinIO
-/// declares it (or RabbitMQ refuses the second declaration with 406). The defaults are DESIGN.md's, the stack file's and
-/// the Provisioner's.
+/// declares it (or RabbitMQ refuses the second declaration with 406). The defaults are the product's (docs/topology.md), the
+/// stack file's and the Provisioner's.
 /// </summary>
 public sealed class BucketNotificationSettings
 {
