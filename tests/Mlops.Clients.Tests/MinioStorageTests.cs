@@ -103,6 +103,24 @@ public sealed class MinioStorageTests(ClientsSandbox sandbox) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task Should_read_an_object_with_one_request_for_it()
+    {
+        // The promoter reads MLmodel and the input example of every version it serves: a stat of ours before each read added one.
+        var bucket = NewBucket();
+        await Storage.EnsureBucketAsync(bucket);
+        await PutAsync(bucket, "model/MLmodel", "flavors: {}\n");
+        var before = sandbox.Host.Requests.Snapshot("s3").Count;
+
+        Assert.Equal("flavors: {}\n", await Storage.ReadObjectTextAsync(bucket, "model/MLmodel", 4096));
+        Assert.Null(await Storage.ReadObjectTextAsync(bucket, "model/input_example.json", 4096));
+
+        var requests = sandbox.Host.Requests.Snapshot("s3").Skip(before).Where(r => r.Namespace == bucket).ToList();
+        // The SDK's own stat before its GET is all: a missing object is answered by that stat.
+        Assert.Equal(["head model/MLmodel", "get model/MLmodel", "head model/input_example.json"],
+            requests.Where(r => r.Name is not null).Select(r => $"{r.Verb} {r.Name}"));
+    }
+
+    [Fact]
     public async Task Should_retry_a_burst_of_slow_downs_on_object_reads()
     {
         var bucket = NewBucket();

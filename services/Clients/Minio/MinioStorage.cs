@@ -90,17 +90,15 @@ public sealed class MinioStorage : IMinioStorage, IDisposable
     public async Task<byte[]?> ReadObjectAsync(string bucket, string key, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-        var stat = await StatObjectAsync(bucket, key, cancellationToken);
-        if (stat is null)
-            return null;
-        if (stat.Size > maxBytes)
-            throw new MinioObjectTooLargeException(bucket, key, stat.Size, maxBytes);
-        using var buffer = new MemoryStream((int)Math.Min(stat.Size, maxBytes));
+        RequireBucket(bucket);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        // The SDK stats the object before its GET (and answers a missing one from that stat), so no stat of our own: the
+        // bound is kept while the body streams in, the stat's size being no promise about the body that follows.
+        using var buffer = new MemoryStream();
         try
         {
             await SdkReadable(() => Client.GetObjectAsync(new GetObjectArgs().WithBucket(bucket).WithObject(key).WithCallbackStream(async (stream, token) =>
             {
-                // The object may have grown since the stat: read at most one byte past the bound to notice.
                 var chunk = new byte[81920];
                 int read;
                 while ((read = await stream.ReadAsync(chunk, token)) > 0)
