@@ -55,8 +55,10 @@ public sealed class ServingWhenAVersionIsServed(ServingCluster cluster)
 
         // Credentials only by reference: no value of the Secret anywhere in the pod spec.
         var pods = await cluster.Kubernetes.CoreV1.ListNamespacedPodAsync(ServingCluster.Namespace, labelSelector: "model=cnn-classifier");
+        Assert.NotEmpty(pods.Items);
         var podJson = k8s.KubernetesJson.Serialize(pods.Items.Select(p => p.Spec).ToList());
         Assert.DoesNotContain(Mlops.Testing.SandboxFixture.RootPassword, podJson, StringComparison.Ordinal);
+        Assert.DoesNotContain(Mlops.Testing.SandboxFixture.RootUser, podJson, StringComparison.Ordinal);
         Assert.All(container.Env.Where(e => e.Name.StartsWith("AWS_", StringComparison.Ordinal)), e =>
         {
             Assert.Null(e.Value);
