@@ -1,6 +1,7 @@
 using Mlops.Contracts;
 using Mlops.ModelPromoter.Sagas;
 using Mlops.ModelPromoter.Serving;
+using Mlops.Testing;
 
 namespace Mlops.ModelPromoter.Tests;
 
@@ -16,6 +17,7 @@ public sealed class ServingWhenANewerVersionArrivesDuringARollout(ServingCluster
         var v1 = await ServingModels.RegisterAsync(cluster, Model);
         var v2 = await ServingModels.RegisterAsync(cluster, Model);
         var first = await cluster.ServeAsync(v1);
+        await Eventually.HoldsAsync(() => cluster.Of<ServingRolloutStarted>().Any(e => e.ModelName == Model && e.Version == "1"), "version 1's rollout started");
         var second = await cluster.ServeAsync(v2);
 
         Assert.Equal(ServingOutcome.Served, (await cluster.AnswerAsync(first)).Outcome);
