@@ -37,6 +37,11 @@ internal sealed class PostgresSagaDatabase : SagaDatabase
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
+        // The store leaves no session state behind (no SET, temporary tables, session locks or LISTEN), so a connection
+        // handed back to the pool needs no reset: without this Npgsql sends seven reset statements with the next command.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            builder.NoResetOnClose = true;
         Location = $"PostgreSQL at {builder.Host}:{builder.Port}, database {builder.Database ?? builder.Username}" +
             (builder.SearchPath is { Length: > 0 } schema ? $", schema {schema}" : "") +
             (builder.Username is { Length: > 0 } user ? $", user {user}" : "");
