@@ -30,10 +30,7 @@ public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes :
     [Fact]
     public async Task Should_take_the_alias_moved_back_to_the_first_as_a_persons_choice()
     {
-        var first = Guid.NewGuid();
-        var second = Guid.NewGuid();
-        var earlier = DateTimeOffset.UtcNow.AddMinutes(-4);
-        await SendAsync(Expected("1", first, earlier), Settled("1", first, earlier), Expected("2", second, earlier), Settled("2", second, earlier));
+        await TwoWritesSettledMinutesAgoAsync();
         await SendAsync(Observed("2", PromotionTriggers.Reconciliation));
 
         var moveBack = Observed("1", PromotionTriggers.Reconciliation);
@@ -46,10 +43,7 @@ public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes :
     [Fact]
     public async Task Should_know_its_own_writes_when_their_webhooks_arrive_out_of_order()
     {
-        var first = Guid.NewGuid();
-        var second = Guid.NewGuid();
-        var earlier = DateTimeOffset.UtcNow.AddMinutes(-4);
-        await SendAsync(Expected("1", first, earlier), Settled("1", first, earlier), Expected("2", second, earlier), Settled("2", second, earlier));
+        await TwoWritesSettledMinutesAgoAsync();
 
         // A webhook can be delivered late (MLflow retries it), so the second write's arriving first supersedes nothing.
         await SendAsync(Observed("2", PromotionTriggers.Webhook), Observed("1", PromotionTriggers.Webhook), Observed(Control, PromotionTriggers.Webhook));
@@ -68,6 +62,15 @@ public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes :
         await SendAsync(Observed("1", PromotionTriggers.Reconciliation), Observed("2", PromotionTriggers.Reconciliation), Observed(Control, PromotionTriggers.Reconciliation));
 
         Assert.Equal([Control], (await PromotionsAfterAsync(1)).Select(p => p.Context.Message.Version));
+    }
+
+    /// <summary>The product's own writes of versions 1 and 2, both settled four minutes ago, neither seen in the registry yet.</summary>
+    private async Task TwoWritesSettledMinutesAgoAsync()
+    {
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var earlier = DateTimeOffset.UtcNow.AddMinutes(-4);
+        await SendAsync(Expected("1", first, earlier), Settled("1", first, earlier), Expected("2", second, earlier), Settled("2", second, earlier));
     }
 
     /// <summary>
