@@ -7,8 +7,9 @@ namespace Mlops.Testing;
 /// A meter factory that outlives every host in the test process. MassTransit keeps the meter it
 /// creates for the first host in a static; with the host's own factory that meter dies with the
 /// first host, and later hosts in the same process would export no MassTransit metrics. Every
-/// host a test starts must use it. In production there is one host per process, so this only
-/// restores what production has.
+/// host a test starts must use it, or <see cref="HostMeterFactory"/>, which takes MassTransit's
+/// meter from here. In production there is one host per process, so this only restores what
+/// production has.
 /// </summary>
 public sealed class ProcessMeterFactory : IMeterFactory
 {

@@ -56,7 +56,7 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
-            services.AddSingleton<IMeterFactory>(ProcessMeterFactory.Instance);
+            services.AddSingleton<IMeterFactory, HostMeterFactory>();
             _configureServices?.Invoke(services);
         });
     }

@@ -26,7 +26,7 @@ public sealed class RolloutDurations
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600] });
     }
 
-    /// <summary>This host's meter (a listener can tell it from other hosts' in one process).</summary>
+    /// <summary>This host's meter, from its <see cref="IMeterFactory"/> (a listener can tell it from other hosts' when each has its own factory).</summary>
     public Meter Meter { get; }
 
     public void Record(string outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) =>
