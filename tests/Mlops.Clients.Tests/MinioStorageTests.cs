@@ -103,7 +103,7 @@ public sealed class MinioStorageTests(ClientsSandbox sandbox) : IClassFixture<Cl
     }
 
     [Fact]
-    public async Task Should_read_an_object_with_one_request_for_it()
+    public async Task Should_read_an_object_with_the_SDKs_GetObject_alone_and_no_stat_of_its_own()
     {
         // The promoter reads MLmodel and the input example of every version it serves: a stat of ours before each read added one.
         var bucket = NewBucket();
