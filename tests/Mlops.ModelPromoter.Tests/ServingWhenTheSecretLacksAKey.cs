@@ -19,11 +19,7 @@ public sealed class ServingWhenTheSecretLacksAKey(ServingCluster cluster)
     public async Task Should_name_the_secret_and_key_remove_the_first_deployment_and_serve_on_replay_once_fixed()
     {
         var v1 = await ServingModels.RegisterAsync(cluster, Model);
-        var secrets = cluster.Kubernetes;
-        var secret = await secrets.CoreV1.ReadNamespacedSecretAsync(ServingCluster.CredentialsSecret, ServingCluster.Namespace);
-        var value = secret.Data[Key];
-        secret.Data.Remove(Key);
-        await secrets.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, ServingCluster.Namespace);
+        var value = await SetKeyAsync(null);
         ServingAttemptFinished failed;
         Guid promotion;
         try
@@ -33,9 +29,7 @@ public sealed class ServingWhenTheSecretLacksAKey(ServingCluster cluster)
         }
         finally
         {
-            secret = await secrets.CoreV1.ReadNamespacedSecretAsync(ServingCluster.CredentialsSecret, ServingCluster.Namespace);
-            secret.Data[Key] = value;
-            await secrets.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, ServingCluster.Namespace);
+            await SetKeyAsync(value);
         }
 
         Assert.Equal(ServingOutcome.Failed, failed.Outcome);
@@ -51,5 +45,19 @@ public sealed class ServingWhenTheSecretLacksAKey(ServingCluster cluster)
         Assert.Equal(ServingOutcome.Served, answers[1].Outcome);
         Assert.Equal("1", await cluster.AliasAsync(Model));
         Assert.Equal("1", await cluster.TemplateVersionAsync(Deployment));
+    }
+
+    /// <summary>Puts <paramref name="value"/> under the key of the stack's Secret (null: removes it); returns what was there.</summary>
+    private async Task<byte[]> SetKeyAsync(byte[]? value)
+    {
+        var secrets = cluster.Kubernetes.CoreV1;
+        var secret = await secrets.ReadNamespacedSecretAsync(ServingCluster.CredentialsSecret, ServingCluster.Namespace);
+        secret.Data.TryGetValue(Key, out var previous);
+        if (value is null)
+            secret.Data.Remove(Key);
+        else
+            secret.Data[Key] = value;
+        await secrets.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, ServingCluster.Namespace);
+        return previous!;
     }
 }
