@@ -6,7 +6,8 @@ using Mlops.SagaStore.Benchmarks;
 // Usage: dotnet run -c Release --project benchmarks/SagaStore.Benchmarks [-- --ticks N] [--rounds N] [--rabbitmq] [--publish]
 //        [--only Sqlite|Postgres] [--no-outbox] [--docs docs/saga-store.md] [--json <file>]
 // Each round measures MassTransit's in-memory repository, SQLite and PostgreSQL (outbox and inbox on) one after the other;
-// the table shows each row's median over the rounds and its ratio to the baseline on the same transport.
+// the table shows each row's median over the rounds, its ratio to the baseline on the same transport, and the CPU per
+// transition that the benchmark process, PostgreSQL and RabbitMQ spent on it (CpuSnapshot).
 const int Sagas = 8;
 var ticks = ArgValue("--ticks") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1_500;
 var rounds = ArgValue("--rounds") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1;
@@ -46,8 +47,8 @@ var rows = results
     .Select(g => g.OrderBy(m => m.PerSecond).ElementAt(g.Count() / 2))
     .ToList();
 var table = new StringBuilder()
-    .AppendLine("| repository | transport | publishes | transitions | seconds | transitions/s | ratio to baseline | goal |")
-    .AppendLine("|---|---|---|---:|---:|---:|---:|---|");
+    .AppendLine("| repository | transport | publishes | transitions | seconds | transitions/s | ratio to baseline | goal | CPU ms per transition: benchmark / PostgreSQL / RabbitMQ | cores idle |")
+    .AppendLine("|---|---|---|---:|---:|---:|---:|---|---|---:|");
 foreach (var m in rows)
 {
     var baseline = rows.Single(b => b.Repository == TransitionRun.Baseline && b.Transport == m.Transport && b.Publishes == m.Publishes);
@@ -60,7 +61,8 @@ foreach (var m in rows)
         _ => ratio >= 0.5 ? "0.5: met" : "0.5: missed",
     };
     table.AppendLine(CultureInfo.InvariantCulture,
-        $"| {m.Repository} | {m.Transport} | {(m.Publishes ? "one per transition" : "none")} | {m.Transitions:N0} | {m.Elapsed.TotalSeconds:F2} | {m.PerSecond:N0} | {ratio:F2} | {goal} |");
+        $"| {m.Repository} | {m.Transport} | {(m.Publishes ? "one per transition" : "none")} | {m.Transitions:N0} | {m.Elapsed.TotalSeconds:F2} | {m.PerSecond:N0} | {ratio:F2} | {goal} " +
+        $"| {m.PerTransition(m.Cpu.Benchmark):F3} / {m.PerTransition(m.Cpu.Postgres):F3} / {m.PerTransition(m.Cpu.RabbitMq):F3} | {m.IdleShare:P0} |");
 }
 Console.WriteLine(table);
 Console.WriteLine($"load average before {loadBefore}, after {loadAfter}");
@@ -74,6 +76,8 @@ if (ArgValue("--json") is { } json)
         transport = m.Transport,
         publishes = m.Publishes,
         transitions_per_s = m.PerSecond,
+        cpu_ms_per_transition = new { benchmark = m.PerTransition(m.Cpu.Benchmark), postgres = m.PerTransition(m.Cpu.Postgres), rabbitmq = m.PerTransition(m.Cpu.RabbitMq) },
+        idle_share = m.IdleShare,
         ratio = m.PerSecond / rows.Single(b => b.Repository == TransitionRun.Baseline && b.Transport == m.Transport && b.Publishes == m.Publishes).PerSecond,
     });
     await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(figures));

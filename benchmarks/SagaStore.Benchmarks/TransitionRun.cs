@@ -69,6 +69,8 @@ internal static class TransitionRun
         try
         {
             var bus = serviceProvider.GetRequiredService<IBus>();
+            var counter = new TickCounter();
+            using var observer = bus.ConnectConsumeMessageObserver(counter);
             var repository = serviceProvider.GetRequiredService<ILoadSagaRepository<CounterState>>();
             var ids = Enumerable.Range(0, sagas).Select(_ => Guid.NewGuid()).ToArray();
 
@@ -76,13 +78,18 @@ internal static class TransitionRun
             await FeedAsync(bus, ids, 50, publish);
             await WaitForTicksAsync(repository, ids, 50);
 
+            var cpu = CpuSnapshot.Take();
             var stopwatch = Stopwatch.StartNew();
+            var consumed = counter.WhenConsumed((long)sagas * (50 + ticksPerSaga));
             await FeedAsync(bus, ids, ticksPerSaga, publish);
-            await WaitForTicksAsync(repository, ids, 50 + ticksPerSaga);
+            await consumed.WaitAsync(TimeSpan.FromMinutes(5));
             stopwatch.Stop();
+            var used = CpuSnapshot.Take().Since(cpu);
+            // Every tick was handled; the repository must show each of them as a transition.
+            await WaitForTicksAsync(repository, ids, 50 + ticksPerSaga);
 
             return new Measurement(provider?.ToString() ?? Baseline, rabbitMq is null ? "in-memory" : "RabbitMQ", publish, sagas,
-                sagas * ticksPerSaga, stopwatch.Elapsed);
+                sagas * ticksPerSaga, stopwatch.Elapsed, used);
         }
         finally
         {
