@@ -6,9 +6,10 @@ namespace Mlops.SagaStore.Storage;
 /// <summary>
 /// One SQLite store file as this process holds it: an exclusive OS lock on <c>&lt;file&gt;.lock</c> for as long as any store
 /// of the process uses the file (a second process is refused), and the one writer connection. Writes queue here and are
-/// committed in groups: the caller that gets the writer commits every write waiting at that moment in one transaction, each
+/// committed in groups: whoever finds the writer free commits every write waiting at that moment in one transaction, each
 /// under its own savepoint, so one fsync (with <c>synchronous = FULL</c>) makes a whole group durable and a failing write
 /// rolls back only itself. A write with no others waiting runs on its caller's thread, as a plain locked write would.
+/// Nobody waits for a lock: a caller that finds a commit under way only waits for its own write's group.
 /// </summary>
 internal sealed class SqliteStoreFile : IAsyncDisposable
 {
@@ -22,8 +23,9 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WriteJob> _jobs = new();
-    private readonly SemaphoreSlim _writerLock = new(1, 1);
-    private bool _closed;
+    // 1 while a caller commits groups; after the file is closed it stays 1, so nobody touches the writer again.
+    private int _committing;
+    private volatile bool _closed;
     private int _users;
 
     private SqliteStoreFile(string path, string connectionString)
@@ -69,14 +71,16 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
                 return;
             Open.Remove(_path);
         }
-        await _writerLock.WaitAsync();
         _closed = true;
+        // The group under way finishes first; writes queued after it fail instead of waiting for a closed writer.
+        while (Interlocked.CompareExchange(ref _committing, 1, 0) != 0)
+            await Task.Delay(1);
+        FailWaiting();
         foreach (var command in _commands.Values)
             command.Dispose();
         _commands.Clear();
         _writer.Dispose();
         _lockFile.Dispose();
-        _writerLock.Release();
     }
 
     /// <summary>Gives back this use of the file, as <see cref="ReleaseAsync"/>.</summary>
@@ -86,27 +90,45 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_closed, this);
         var job = new WriteJob<T>(work);
-        _jobs.Enqueue(job);
         // Once queued a write commits or fails with its group: its caller cannot withdraw it half way.
-        var turn = _writerLock.WaitAsync(CancellationToken.None);
-        if (await Task.WhenAny(job.Task, turn) != turn)
-        {
-            // Another caller committed it meanwhile; give the turn back whenever it comes.
-            _ = turn.ContinueWith(_ => _writerLock.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return await job.Task;
-        }
-        try
-        {
-            ObjectDisposedException.ThrowIf(_closed, this);
-            if (!job.IsFinished)
-                CommitWaiting();
-        }
-        finally
-        {
-            _writerLock.Release();
-        }
+        _jobs.Enqueue(job);
+        if (_closed)
+            FailWaiting();
+        CommitWhileWaiting(forOthers: false);
         return await job.Task;
+    }
+
+    // The caller that finds no commit under way commits the waiting writes, its own among them; the others only wait for
+    // their job. Writes queued meanwhile are committed on a pool thread that goes on until none waits, so a caller's own
+    // message is never held up by the writes of others. Whoever lets go looks at the queue again afterwards, so a write
+    // queued at that moment is never left behind.
+    private void CommitWhileWaiting(bool forOthers)
+    {
+        while (!_jobs.IsEmpty && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        {
+            try
+            {
+                CommitWaiting();
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _committing, 0);
+            }
+            if (!forOthers)
+            {
+                if (!_jobs.IsEmpty)
+                    ThreadPool.UnsafeQueueUserWorkItem(static file => file.CommitWhileWaiting(forOthers: true), this, preferLocal: false);
+                return;
+            }
+        }
+    }
+
+    private void FailWaiting()
+    {
+        while (_jobs.TryDequeue(out var job))
+            job.Fail(new ObjectDisposedException(nameof(SqliteStoreFile)));
     }
 
     /// <summary>A prepared command on the writer connection, kept per statement so SQLite compiles each statement once.</summary>
