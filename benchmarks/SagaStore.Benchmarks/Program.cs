@@ -9,6 +9,7 @@ using Mlops.SagaStore.Benchmarks;
 // the table shows each row's median over the rounds, its ratio to the baseline on the same transport, and the CPU per
 // transition that the benchmark process, PostgreSQL and RabbitMQ spent on it (CpuSnapshot).
 const int Sagas = 8;
+const int WarmUpTicks = 300;
 var ticks = ArgValue("--ticks") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1_500;
 var rounds = ArgValue("--rounds") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1;
 var postgres = Environment.GetEnvironmentVariable("POSTGRES_URL") is { Length: > 0 } url
@@ -25,7 +26,10 @@ var providers = ArgValue("--only") is { } only
     : new SagaStoreProvider?[] { null, SagaStoreProvider.Sqlite, SagaStoreProvider.Postgres };
 var loadBefore = LoadAverage();
 var results = new List<Measurement>();
-for (var round = 1; round <= rounds; round++)
+// Round 0 is not counted: it runs every row once so that each row's code is compiled to its final tier before any row is
+// timed. Without it the first row of the process (the baseline) ran on code still being recompiled, and its rate moved
+// by half from one run to the next.
+for (var round = 0; round <= rounds; round++)
 {
     foreach (var transport in transports)
     {
@@ -33,9 +37,12 @@ for (var round = 1; round <= rounds; round++)
         {
             foreach (var provider in providers)
             {
-                Console.Error.WriteLine($"round {round}/{rounds}: {provider?.ToString() ?? TransitionRun.Baseline} on {(transport is null ? "in-memory" : "RabbitMQ")}" +
-                    $"{(publish ? ", one publish per transition" : "")}: {Sagas} sagas x {ticks} transitions ...");
-                results.Add(await TransitionRun.MeasureAsync(provider, transport, Sagas, ticks, postgres, publish, outbox));
+                var roundTicks = round == 0 ? Math.Min(ticks, WarmUpTicks) : ticks;
+                Console.Error.WriteLine($"{(round == 0 ? "warm-up" : $"round {round}/{rounds}")}: {provider?.ToString() ?? TransitionRun.Baseline} " +
+                    $"on {(transport is null ? "in-memory" : "RabbitMQ")}{(publish ? ", one publish per transition" : "")}: {Sagas} sagas x {roundTicks} transitions ...");
+                var measured = await TransitionRun.MeasureAsync(provider, transport, Sagas, roundTicks, postgres, publish, outbox);
+                if (round > 0)
+                    results.Add(measured);
             }
         }
     }
