@@ -156,7 +156,7 @@ public sealed class ChartRun : IAsyncDisposable
             ["Sagas:StepRetry:First"] = "00:00:00.200",
             ["Sagas:StepRetry:Max"] = "00:00:01",
         };
-        var promoter = With(common, tokens["modelPromoter"], ServingNamespace, new()
+        var promoter = With("modelPromoter", common, tokens["modelPromoter"], ServingNamespace, new()
         {
             ["Minio:Endpoint"] = Sandbox.S3Url.GetLeftPart(UriPartial.Authority),
             ["Minio:AccessKey"] = ReaderKey,
@@ -174,7 +174,7 @@ public sealed class ChartRun : IAsyncDisposable
         }, Values.Strings("modelPromoter.namespaces"), "ModelPromoter:Serving:WatchNamespaces");
         await StartServiceAsync("modelPromoter", "Mlops.ModelPromoter", promoter);
 
-        var provisioner = With(common, tokens["provisioner"], StackNamespace, new()
+        var provisioner = With("provisioner", common, tokens["provisioner"], StackNamespace, new()
         {
             ["Minio:Endpoint"] = Sandbox.S3Url.GetLeftPart(UriPartial.Authority),
             ["Minio:AccessKey"] = SandboxFixture.RootUser,
@@ -185,7 +185,7 @@ public sealed class ChartRun : IAsyncDisposable
         }, Values.Strings("provisioner.namespaces"), "Provisioner:Namespaces");
         await StartServiceAsync("provisioner", "Mlops.Provisioner", provisioner);
 
-        var coordinator = With(common, tokens["trainingCoordinator"], StackNamespace, new()
+        var coordinator = With("trainingCoordinator", common, tokens["trainingCoordinator"], StackNamespace, new()
         {
             ["Training:WatchWorkflows"] = Argo ? "true" : "false",
             ["Training:PodCheckInterval"] = "00:00:00.200",
@@ -195,12 +195,18 @@ public sealed class ChartRun : IAsyncDisposable
         await StartServiceAsync("trainingCoordinator", "Mlops.TrainingCoordinator", coordinator);
     }
 
-    private Dictionary<string, string?> With(Dictionary<string, string?> common, string token, string ns, Dictionary<string, string?> own,
-        IReadOnlyList<string> namespaces, string namespacesKey)
+    private Dictionary<string, string?> With(string service, Dictionary<string, string?> common, string token, string ns,
+        Dictionary<string, string?> own, IReadOnlyList<string> namespaces, string namespacesKey)
     {
         var settings = new Dictionary<string, string?>(common) { ["Kubernetes:Token"] = token, ["Kubernetes:Namespace"] = ns };
         foreach (var (key, value) in own)
             settings[key] = value;
+        // The values' `<service>.env`, which the chart puts into the service's ConfigMap as environment variables.
+        if (Values.At($"{service}.env") is JsonObject env)
+        {
+            foreach (var (name, value) in env)
+                settings[name.Replace("__", ":", StringComparison.Ordinal)] = value?.ToString();
+        }
         for (var i = 0; i < namespaces.Count; i++)
             settings[$"{namespacesKey}:{i}"] = namespaces[i];
         foreach (var (key, value) in _options.ServiceSettings)
