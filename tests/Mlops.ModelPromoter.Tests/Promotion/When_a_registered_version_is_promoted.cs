@@ -4,6 +4,7 @@ using Mlops.ModelPromoter.Serving;
 using Mlops.ModelPromoter.Triggers;
 using Mlops.SagaStore;
 using Mlops.Testing;
+using Mlops.Testing.Chart;
 
 namespace Mlops.ModelPromoter.Tests.Promotion;
 
@@ -79,9 +80,17 @@ public sealed class When_a_registered_version_is_promoted(PromoterSandbox sandbo
         Assert.Single(transitions.Values(SagaStoreMetrics.TransitionsInstrument, ("state", "Promoted")));
         Assert.Empty(durations.Values(RolloutDurations.InstrumentName, ("outcome", RolloutDurations.Failed)));
 
-        var metrics = await rig.Promoter.GetStringAsync("/metrics");
-        Assert.Contains("mlops_serving_rollout_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
-        Assert.Contains("mlops_saga_transitions_total{", metrics, StringComparison.Ordinal);
+        // Every product series the chart's Grafana dashboard queries is on /metrics, with the labels its panels group by.
+        var metrics = (await rig.Promoter.GetStringAsync("/metrics")).Split('\n');
+        var queried = GrafanaDashboard.ProductSeries();
+        Assert.Contains("mlops_serving_rollout_duration_seconds_bucket", queried.Keys);
+        foreach (var (name, labels) in queried)
+        {
+            var lines = metrics.Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)).ToList();
+            Assert.True(lines.Count > 0, $"the dashboard queries {name}, which /metrics does not show");
+            foreach (var label in labels)
+                Assert.True(lines.Any(l => l.Contains(label + "=\"", StringComparison.Ordinal)), $"the dashboard groups {name} by {label}, which /metrics does not label");
+        }
     }
 
     [Fact]
