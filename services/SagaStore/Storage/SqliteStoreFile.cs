@@ -72,9 +72,9 @@ internal sealed class SqliteStoreFile : IAsyncDisposable
             Open.Remove(_path);
         }
         _closed = true;
-        // The group under way finishes first; writes queued after it fail instead of waiting for a closed writer.
+        // The group under way (a few milliseconds) finishes first; writes queued after it fail instead of waiting for a closed writer.
         while (Interlocked.CompareExchange(ref _committing, 1, 0) != 0)
-            await Task.Delay(1);
+            await Task.Yield();
         FailWaiting();
         foreach (var command in _commands.Values)
             command.Dispose();
