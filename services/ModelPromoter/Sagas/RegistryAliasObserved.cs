@@ -16,6 +16,12 @@ public sealed record RegistryAliasObserved
 
     public string? Version { get; init; }
 
+    /// <summary>
+    /// When the registry showed this: the webhook event's own time (MLflow's clock), or when the reconciliation began
+    /// reading (the promoter's). Null in messages from before it existed: <see cref="OccurredAt"/> stands in.
+    /// </summary>
+    public DateTimeOffset? SeenAt { get; init; }
+
     /// <summary><c>webhook</c> or <c>reconciliation</c>.</summary>
     public required string Source { get; init; }
 

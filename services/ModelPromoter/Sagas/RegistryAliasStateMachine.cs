@@ -115,12 +115,27 @@ public sealed class RegistryAliasStateMachine : MassTransitStateMachine<Registry
     /// <summary>Records the observation (the condition runs once per message); true when it is a person's choice to serve.</summary>
     private static bool RecordIsChoice(RegistryAliasState saga, RegistryAliasObserved observed)
     {
+        var seenAt = observed.SeenAt ?? observed.OccurredAt;
+        if (saga.LastSeenAt is { } last && seenAt < last)
+        {
+            // Older than what is recorded (a webhook MLflow delivered late): it says nothing about where the alias points
+            // now. A write of ours it shows has been seen, though late, and must not make a later move to its version ours.
+            // Across the two clocks (MLflow's for webhooks, the promoter's for the reconciliation) a skewed fresh move may
+            // land here too; the next reconciliation pass then sees it.
+            if (saga.OwnWrites.FirstOrDefault(w => w.Version == observed.Version) is { } seen)
+                saga.OwnWrites.Remove(seen);
+            return false;
+        }
         saga.OwnWrites.RemoveAll(w => w.SettledAt is { } settledAt
             && (observed.OccurredAt - settledAt > OwnWriteMemory || IsSupersededBy(w, settledAt, observed)));
         if (observed.Version == saga.LastSeenVersion)
+        {
+            // The same version seen later: a move away and back whose webhooks arrive out of order is then told by time.
+            saga.LastSeenAt = seenAt;
             return false;
+        }
         saga.LastSeenVersion = observed.Version;
-        saga.LastSeenAt = observed.OccurredAt;
+        saga.LastSeenAt = seenAt;
         if (observed.Version is null || observed.Baseline)
             return false;
         var own = saga.OwnWrites.FirstOrDefault(w => w.Version == observed.Version);

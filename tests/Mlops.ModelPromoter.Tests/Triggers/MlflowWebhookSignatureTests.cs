@@ -106,6 +106,19 @@ public sealed class MlflowWebhookSignatureTests
         Assert.Throws<FormatException>(() => MlflowWebhookEvent.Parse("not json"u8));
     }
 
+    [Fact]
+    public void Should_read_when_the_event_happened_and_accept_a_body_without_it()
+    {
+        // MLflow writes datetime.now(timezone.utc).isoformat(): microseconds and an offset.
+        var stamped = MlflowWebhookEvent.Parse(Encoding.UTF8.GetBytes(
+            "{\"entity\":\"model_version_alias\",\"action\":\"deleted\",\"timestamp\":\"2026-11-20T10:15:03.123456+00:00\",\"data\":{\"name\":\"m\",\"alias\":\"production\"}}"));
+        var unstamped = MlflowWebhookEvent.Parse(Encoding.UTF8.GetBytes(
+            "{\"entity\":\"model_version_alias\",\"action\":\"deleted\",\"timestamp\":\"yesterday\",\"data\":{\"name\":\"m\",\"alias\":\"production\"}}"));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 3, TimeSpan.Zero).AddTicks(1_234_560), stamped.Timestamp);
+        Assert.Null(unstamped.Timestamp);
+    }
+
     private static (int, string) Answer(MlflowWebhookCheck check) => (check.Status, check.Reason);
 
     // An implementation that shares nothing with ours: CPython's hmac and base64.

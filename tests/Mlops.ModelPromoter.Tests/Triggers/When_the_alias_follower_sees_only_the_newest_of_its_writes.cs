@@ -9,7 +9,8 @@ namespace Mlops.ModelPromoter.Tests.Triggers;
 /// <summary>
 /// Two of the product's own alias writes land within one reconciliation interval (webhooks off, or one lost), so the
 /// registry only ever shows the second: a person who then moves the alias back to the first version is served, not taken
-/// for the product's own write. The state machine alone, on MassTransit's in-memory harness, so the order is exact.
+/// for the product's own write; a webhook MLflow delivers late is told by its time. The state machine alone, on MassTransit's
+/// in-memory harness, so the order is exact.
 /// </summary>
 public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes : IAsyncLifetime
 {
@@ -64,13 +65,47 @@ public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes :
         Assert.Equal([Control], (await PromotionsAfterAsync(1)).Select(p => p.Context.Message.Version));
     }
 
-    /// <summary>The product's own writes of versions 1 and 2, both settled four minutes ago, neither seen in the registry yet.</summary>
-    private async Task TwoWritesSettledMinutesAgoAsync()
+    [Fact]
+    public async Task Should_start_nothing_for_its_first_writes_webhook_delivered_after_the_reconciliation_moved_past_it()
+    {
+        var (first, _) = await TwoWritesSettledMinutesAgoAsync();
+        await SendAsync(Observed("2", PromotionTriggers.Reconciliation));
+
+        // MLflow delivers the first write's webhook late, stamped with when it happened: older than the pass that saw 2.
+        await SendAsync(Observed("1", PromotionTriggers.Webhook, seenAt: first));
+        var moveBack = Observed("1", PromotionTriggers.Webhook, seenAt: DateTimeOffset.UtcNow);
+        await SendAsync(moveBack);
+
+        var triggered = Assert.Single(await PromotionsAfterAsync(1)).Context.Message;
+        Assert.Equal(("1", moveBack.ObservationId), (triggered.Version, triggered.Attempt));
+    }
+
+    [Fact]
+    public async Task Should_serve_a_move_back_after_its_own_writes_webhooks_arrived_out_of_order()
+    {
+        var (first, second) = await TwoWritesSettledMinutesAgoAsync();
+
+        // The second write's webhook first, then the first's, stamped earlier: late, and still the product's own.
+        await SendAsync(Observed("2", PromotionTriggers.Webhook, seenAt: second), Observed("1", PromotionTriggers.Webhook, seenAt: first));
+        var moveBack = Observed("1", PromotionTriggers.Webhook, seenAt: DateTimeOffset.UtcNow);
+        await SendAsync(moveBack);
+
+        var triggered = Assert.Single(await PromotionsAfterAsync(1)).Context.Message;
+        Assert.Equal(("1", moveBack.ObservationId), (triggered.Version, triggered.Attempt));
+    }
+
+    /// <summary>
+    /// The product's own writes of versions 1 and 2, settled four and three minutes ago, neither seen in the registry yet;
+    /// the times are when each write happened.
+    /// </summary>
+    private async Task<(DateTimeOffset First, DateTimeOffset Second)> TwoWritesSettledMinutesAgoAsync()
     {
         var first = Guid.NewGuid();
         var second = Guid.NewGuid();
-        var earlier = DateTimeOffset.UtcNow.AddMinutes(-4);
-        await SendAsync(Expected("1", first, earlier), Settled("1", first, earlier), Expected("2", second, earlier), Settled("2", second, earlier));
+        var firstAt = DateTimeOffset.UtcNow.AddMinutes(-4);
+        var secondAt = firstAt.AddSeconds(50);
+        await SendAsync(Expected("1", first, firstAt), Settled("1", first, firstAt), Expected("2", second, secondAt), Settled("2", second, secondAt));
+        return (firstAt, secondAt);
     }
 
     /// <summary>
@@ -105,9 +140,9 @@ public sealed class When_the_alias_follower_sees_only_the_newest_of_its_writes :
         FlowId = Guid.NewGuid(), OccurredAt = at, ModelName = Model, Alias = Alias, Version = version, PromotionId = promotion, Served = true,
     };
 
-    private static RegistryAliasObserved Observed(string version, string source, bool baseline = false) => new()
+    private static RegistryAliasObserved Observed(string version, string source, bool baseline = false, DateTimeOffset? seenAt = null) => new()
     {
         FlowId = Guid.Empty, OccurredAt = DateTimeOffset.UtcNow, ModelName = Model, Alias = Alias, Version = version,
-        Source = source, ObservationId = Guid.NewGuid(), Baseline = baseline,
+        Source = source, ObservationId = Guid.NewGuid(), Baseline = baseline, SeenAt = seenAt,
     };
 }

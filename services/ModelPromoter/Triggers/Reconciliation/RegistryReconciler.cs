@@ -100,6 +100,8 @@ public sealed class RegistryReconciler(
             }, cancellationToken);
         }
 
+        // What the read shows was true at some moment after this: an event stamped before it is not newer than the read.
+        var readFrom = time.GetUtcNow();
         await foreach (var model in mlflow.SearchAllRegisteredModelsAsync(cancellationToken: cancellationToken))
         {
             if (PromotionRequestRules.Problem(model.Name, "1", null) is not null)
@@ -123,6 +125,7 @@ public sealed class RegistryReconciler(
                 ModelName = model.Name,
                 Alias = alias,
                 Version = pointsAt,
+                SeenAt = readFrom,
                 Source = PromotionTriggers.Reconciliation,
                 ObservationId = NewId.NextGuid(),
                 Baseline = firstPass,

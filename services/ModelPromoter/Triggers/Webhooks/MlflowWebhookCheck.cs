@@ -1,7 +1,7 @@
 namespace Mlops.ModelPromoter.Triggers.Webhooks;
 
-/// <summary>What checking a delivery found: accepted with its id, or refused with the HTTP status to answer and why.</summary>
-public sealed record MlflowWebhookCheck(int Status, string Reason, Guid DeliveryId)
+/// <summary>What checking a delivery found: accepted with its id and signed time, or refused with the HTTP status to answer and why.</summary>
+public sealed record MlflowWebhookCheck(int Status, string Reason, Guid DeliveryId, DateTimeOffset? At = null)
 {
     public bool Accepted => Status == 200;
 

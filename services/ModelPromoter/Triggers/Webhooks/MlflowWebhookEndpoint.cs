@@ -69,7 +69,7 @@ public static class MlflowWebhookEndpoint
             var result = await outbox.CommitAsync(async tx =>
             {
                 tx.Record(DeliveryRecord, deliveryId, delivered.Name);
-                if (Trigger(delivered, check.DeliveryId, policies, now) is { } trigger)
+                if (Trigger(delivered, check.DeliveryId, delivered.Timestamp ?? check.At ?? now, policies, now) is { } trigger)
                     await tx.Publisher.Publish(trigger, trigger.GetType(), cancellationToken);
             }, cancellationToken);
             if (result == OutboxCommitResult.AlreadyRecorded)
@@ -88,7 +88,8 @@ public static class MlflowWebhookEndpoint
     }
 
     /// <summary>What a delivery asks of the promoter; null for events it only records.</summary>
-    private static object? Trigger(MlflowWebhookEvent delivered, Guid deliveryId, ModelPolicies policies, DateTimeOffset now) => delivered.Name switch
+    private static object? Trigger(MlflowWebhookEvent delivered, Guid deliveryId, DateTimeOffset happenedAt, ModelPolicies policies, DateTimeOffset now) =>
+        delivered.Name switch
     {
         MlflowWebhookEvent.ModelVersionCreated => new PromotionTriggered
         {
@@ -107,6 +108,7 @@ public static class MlflowWebhookEndpoint
             ModelName = delivered.ModelName!,
             Alias = delivered.Alias,
             Version = delivered.Name == MlflowWebhookEvent.AliasCreated ? delivered.Version : null,
+            SeenAt = happenedAt,
             Source = PromotionTriggers.Webhook,
             ObservationId = deliveryId,
         },

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Mlops.ModelPromoter.Triggers.Webhooks;
@@ -24,6 +25,9 @@ public sealed record MlflowWebhookEvent
     public string? RunId { get; init; }
 
     public string? Source { get; init; }
+
+    /// <summary>When MLflow says the event happened (the body's ISO 8601 <c>timestamp</c>); null when absent or unreadable.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
 
     public bool IsTest { get; init; }
 
@@ -57,6 +61,9 @@ public sealed record MlflowWebhookEvent
                 Alias = Text(data, "alias"),
                 RunId = Text(data, "run_id"),
                 Source = Text(data, "source"),
+                // Only ordering uses it, and the signed header's time stands in, so a body without it is not refused.
+                Timestamp = DateTimeOffset.TryParse(Text(root, "timestamp"), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null,
             };
             return parsed with { IsTest = IsExample(parsed) };
         }

@@ -45,7 +45,7 @@ public static class MlflowWebhookSignature
         var at = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
         if ((now - at).Duration() > tolerance)
             return MlflowWebhookCheck.Refused(401, $"the timestamp {at:O} is more than {tolerance.TotalMinutes:0.#} min from now");
-        return new MlflowWebhookCheck(200, "verified", id);
+        return new MlflowWebhookCheck(200, "verified", id, at);
     }
 
     /// <summary>HMAC-SHA256(secret, "{delivery_id}.{timestamp}." + body), the body as received.</summary>
