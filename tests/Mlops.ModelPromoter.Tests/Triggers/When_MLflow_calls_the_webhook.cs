@@ -121,7 +121,30 @@ public sealed class When_MLflow_calls_the_webhook(PromoterSandbox sandbox)
         Assert.Equal(HttpStatusCode.Conflict, await PostAsync(http, delivery));
     }
 
+    [Fact]
+    public async Task Should_date_an_alias_observation_by_the_bodys_timestamp_or_else_by_the_signed_header()
+    {
+        await using var rig = await PromoterRig.StartAsync(sandbox, Settings, listen: true);
+        using var http = new HttpClient { BaseAddress = rig.Url };
+        var model = RegistrySeed.NewModelName();
+        var alias = RegistryAliasStateMachine.IdOf(model, "production");
+        var now = UnixNow();
+        // Neither the header's time nor the promoter's clock: only the body can have put this time into the saga.
+        var happened = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddSeconds(-90).ToUnixTimeMilliseconds());
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, Signed(AliasDeleted(model, happened), Guid.NewGuid(), now)));
+        await rig.WaitForSagaAsync<RegistryAliasState>(alias, (_, s) => s.LastSeenAt == happened, $"the alias seen at the body's {happened:O}");
+
+        var signedAt = now + 1;
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, Signed(AliasDeleted(model, null), Guid.NewGuid(), signedAt)));
+        await rig.WaitForSagaAsync<RegistryAliasState>(alias, (_, s) => s.LastSeenAt == DateTimeOffset.FromUnixTimeSeconds(signedAt),
+            "a body without a timestamp dated by the signed header");
+    }
+
     private static long UnixNow() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private static string AliasDeleted(string model, DateTimeOffset? at) =>
+        $$$"""{"entity":"model_version_alias","action":"deleted",{{{(at is { } t ? $"\"timestamp\":\"{t:O}\"," : "")}}}"data":{"name":"{{{model}}}","alias":"production"}}""";
 
     private sealed record Delivery(string Body, string Id, string? Timestamp, string? Signature);
 
