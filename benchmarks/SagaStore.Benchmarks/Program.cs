@@ -6,7 +6,7 @@ using Mlops.SagaStore.Benchmarks;
 // Usage: dotnet run -c Release --project benchmarks/SagaStore.Benchmarks [-- --ticks N] [--rounds N] [--rabbitmq] [--publish]
 //        [--only Sqlite|Postgres] [--no-outbox] [--docs docs/saga-store.md] [--json <file>]
 // Each round measures MassTransit's in-memory repository, SQLite and PostgreSQL (outbox and inbox on) one after the other;
-// the table shows each row's median over the rounds, its ratio to the baseline on the same transport, and the CPU per
+// the table shows each row's median over the rounds, the median of its ratios to the baseline of the same round and transport, and the CPU per
 // transition that the benchmark process, PostgreSQL and RabbitMQ spent on it (CpuSnapshot).
 const int Sagas = 8;
 const int WarmUpTicks = 300;
@@ -25,7 +25,7 @@ var providers = ArgValue("--only") is { } only
     ? [null, Enum.Parse<SagaStoreProvider>(only, ignoreCase: true)]
     : new SagaStoreProvider?[] { null, SagaStoreProvider.Sqlite, SagaStoreProvider.Postgres };
 var loadBefore = LoadAverage();
-var results = new List<Measurement>();
+var results = new List<(int Round, Measurement Measured)>();
 // Round 0 is not counted: it runs every row once so that each row's code is compiled to its final tier before any row is
 // timed. Without it the first row of the process (the baseline) ran on code still being recompiled, and its rate moved
 // by half from one run to the next.
@@ -42,7 +42,7 @@ for (var round = 0; round <= rounds; round++)
                     $"on {(transport is null ? "in-memory" : "RabbitMQ")}{(publish ? ", one publish per transition" : "")}: {Sagas} sagas x {roundTicks} transitions ...");
                 var measured = await TransitionRun.MeasureAsync(provider, transport, Sagas, roundTicks, postgres, publish, outbox);
                 if (round > 0)
-                    results.Add(measured);
+                    results.Add((round, measured));
             }
         }
     }
@@ -50,16 +50,25 @@ for (var round = 0; round <= rounds; round++)
 var loadAfter = LoadAverage();
 
 var rows = results
-    .GroupBy(m => (m.Repository, m.Transport, m.Publishes))
-    .Select(g => g.OrderBy(m => m.PerSecond).ElementAt(g.Count() / 2))
+    .GroupBy(r => (r.Measured.Repository, r.Measured.Transport, r.Measured.Publishes))
+    .Select(g => g.Select(r => r.Measured).OrderBy(m => m.PerSecond).ElementAt(g.Count() / 2))
     .ToList();
+// Each round's row against the baseline of the same round, measured just before it: the machine's speed drifts over a
+// session (the baseline alone moved by half), and a ratio of medians taken from different rounds would carry that drift.
+var ratios = results
+    .GroupBy(r => (r.Measured.Repository, r.Measured.Transport, r.Measured.Publishes))
+    .ToDictionary(g => g.Key, g => g
+        .Select(r => r.Measured.PerSecond / results.Single(b => b.Round == r.Round && b.Measured.Repository == TransitionRun.Baseline
+            && b.Measured.Transport == r.Measured.Transport && b.Measured.Publishes == r.Measured.Publishes).Measured.PerSecond)
+        .Order()
+        .ElementAt(g.Count() / 2));
+double RatioOf(Measurement m) => ratios[(m.Repository, m.Transport, m.Publishes)];
 var table = new StringBuilder()
     .AppendLine("| repository | transport | publishes | transitions | seconds | transitions/s | ratio to baseline | goal | CPU ms per transition: benchmark / PostgreSQL / RabbitMQ | cores idle |")
     .AppendLine("|---|---|---|---:|---:|---:|---:|---|---|---:|");
 foreach (var m in rows)
 {
-    var baseline = rows.Single(b => b.Repository == TransitionRun.Baseline && b.Transport == m.Transport && b.Publishes == m.Publishes);
-    var ratio = m.PerSecond / baseline.PerSecond;
+    var ratio = RatioOf(m);
     var goal = m.Repository switch
     {
         TransitionRun.Baseline => "(baseline)",
@@ -85,7 +94,7 @@ if (ArgValue("--json") is { } json)
         transitions_per_s = m.PerSecond,
         cpu_ms_per_transition = new { benchmark = m.PerTransition(m.Cpu.Benchmark), postgres = m.PerTransition(m.Cpu.Postgres), rabbitmq = m.PerTransition(m.Cpu.RabbitMq) },
         idle_share = m.IdleShare,
-        ratio = m.PerSecond / rows.Single(b => b.Repository == TransitionRun.Baseline && b.Transport == m.Transport && b.Publishes == m.Publishes).PerSecond,
+        ratio = RatioOf(m),
     });
     await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(figures));
 }
@@ -100,7 +109,8 @@ if (ArgValue("--docs") is { } docs)
     if (from < 0 || to < from)
         throw new InvalidOperationException($"{docs} has no {Start} ... {End} block to fill.");
     var measured = $"{Start}\nMeasured {DateTime.UtcNow:yyyy-MM-dd} on this machine ({Environment.ProcessorCount} cores, load average {loadBefore} before " +
-        $"and {loadAfter} after), {Sagas} concurrent sagas, {ticks} transitions per saga after a warm-up, median of {rounds} round(s):\n\n{table}";
+        $"and {loadAfter} after), {Sagas} concurrent sagas, {ticks} transitions per saga after a warm-up, median of {rounds} round(s) " +
+        $"(each ratio the median of the rounds' ratios to their own baseline):\n\n{table}";
     await File.WriteAllTextAsync(docs, text[..from] + measured + text[to..]);
     Console.Error.WriteLine($"wrote the table to {docs}");
 }
