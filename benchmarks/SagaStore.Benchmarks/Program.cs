@@ -6,8 +6,8 @@ using Mlops.SagaStore.Benchmarks;
 // Usage: dotnet run -c Release --project benchmarks/SagaStore.Benchmarks [-- --ticks N] [--rounds N] [--rabbitmq] [--publish]
 //        [--only Sqlite|Postgres] [--no-outbox] [--docs docs/saga-store.md] [--json <file>]
 // Each round measures MassTransit's in-memory repository, SQLite and PostgreSQL (outbox and inbox on) one after the other;
-// the table shows each row's median over the rounds, the median of its ratios to the baseline of the same round and transport, and the CPU per
-// transition that the benchmark process, PostgreSQL and RabbitMQ spent on it (CpuSnapshot).
+// the table shows each row's median over the rounds, the median of its ratios to the baseline of the same round and
+// transport, and the CPU per transition that the benchmark process, PostgreSQL and RabbitMQ spent on it (CpuSnapshot).
 const int Sagas = 8;
 const int WarmUpTicks = 300;
 var ticks = ArgValue("--ticks") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1_500;
